@@ -1,0 +1,37 @@
+# Two commands: `make run` (demo) and `make test` (test suite). Each bootstraps .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXTRAS ?= dev,bench
+
+.PHONY: run test bench lint typecheck lexicon clean venv
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/unspin check examples/demo_spun.txt
+	$(BIN)/unspin restore examples/demo_spun.txt
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Rebuild the shipped thesaurus data (needs: apt-get install mythes-en-us wordnet-base).
+lexicon: $(STAMP)
+	$(BIN)/python scripts/build_lexicon.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache

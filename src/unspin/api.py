@@ -1,0 +1,205 @@
+"""The public functions: :func:`check`, :func:`restore`, :func:`spin`.
+
+The CLI, the web server and the collection scanner all call these, so every
+front end gives the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+from .detect import FingerprintMatcher, doc_features, load_detector
+from .doc import Span
+from .errors import ConfigError, InputError
+from .restore import RestoreConfig, Restorer
+from .spin import Spinner, SpinResult
+from .tokenize import tokenize
+
+__all__ = ["Report", "Restoration", "check", "restore", "spin"]
+
+#: Inputs longer than this are processed in chunks of whole paragraphs.
+CHUNK_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Result of :func:`check`."""
+
+    spun_probability: float
+    verdict: str  # "spun", "clean" or "uncertain"
+    words: int
+    spans: tuple[Span, ...]
+    scorer: str = "cmu"
+    spin_rate: float = 0.0  # estimated share of words the restorer would change
+    features: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spun_probability": round(self.spun_probability, 4),
+            "verdict": self.verdict,
+            "words": self.words,
+            "scorer": self.scorer,
+            "spans": [s.to_dict() for s in self.spans],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Restoration:
+    """Result of :func:`restore`: the restored text and the edits applied."""
+
+    text: str
+    edits: tuple[Span, ...]
+    scorer: str = "cmu"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "scorer": self.scorer, "edits": [s.to_dict() for s in self.edits]}
+
+
+@lru_cache(maxsize=8)
+def _restorer(config: RestoreConfig) -> Restorer:
+    return Restorer(config)
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> FingerprintMatcher:
+    return FingerprintMatcher()
+
+
+def _config(scorer: str, adapt: bool) -> RestoreConfig:
+    return replace(RestoreConfig(), scorer=scorer, adapt=adapt)
+
+
+def _validate(text: object) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"Expected text as a str, got {type(text).__name__}.")
+    if not text.strip():
+        raise InputError("The input is empty: give some text to check.")
+    return text
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Split long text at paragraph breaks into chunks of at most ~CHUNK_CHARS."""
+    if len(text) <= CHUNK_CHARS:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in re.finditer(r"\n\s*\n", text):
+        if m.end() - start >= CHUNK_CHARS:
+            out.append((start, text[start : m.end()]))
+            start = m.end()
+    # a chunk with no paragraph break is cut at a line break or, failing that, a space
+    rest = text[start:]
+    while len(rest) > 2 * CHUNK_CHARS:
+        cut = rest.rfind("\n", 0, CHUNK_CHARS)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, CHUNK_CHARS)
+        if cut <= 0:
+            cut = CHUNK_CHARS
+        out.append((start, rest[:cut]))
+        start += cut
+        rest = rest[cut:]
+    out.append((start, rest))
+    return out
+
+
+def _analyse(text: str, fingerprints: bool, scorer: str, adapt: bool) -> tuple[list[Span], list[Span], int, dict[str, float]]:
+    restorer = _restorer(_config(scorer, adapt))
+    edits: list[Span] = []
+    fps: list[Span] = []
+    words = 0
+    feats: dict[str, float] = {}
+    for offset, chunk in _chunks(text):
+        doc = tokenize(chunk)
+        words += doc.words
+        chunk_edits = restorer(doc)
+        chunk_fps = _matcher()(doc) if fingerprints else []
+        f = doc_features(doc, chunk_edits, chunk_fps)
+        for k, v in f.items():
+            feats[k] = feats.get(k, 0.0) + v * doc.words
+        shift = (lambda s, o=offset: replace(s, start=s.start + o, end=s.end + o))
+        edits.extend(shift(s) for s in chunk_edits)
+        fps.extend(shift(s) for s in chunk_fps)
+    feats = {k: v / max(1, words) for k, v in feats.items()}
+    return edits, fps, words, feats
+
+
+def _merge(edits: list[Span], fps: list[Span]) -> list[Span]:
+    """Fingerprint spans win over model spans they overlap."""
+    out = list(fps)
+    for e in edits:
+        if not any(f.start < e.end and e.start < f.end for f in fps):
+            out.append(e)
+    return sorted(out, key=lambda s: s.start)
+
+
+def check(
+    text: str,
+    *,
+    fingerprints: bool = True,
+    scorer: str = "cmu",
+    adapt: bool = True,
+    min_confidence: float = 0.5,
+) -> Report:
+    """Decide whether ``text`` was machine-spun and which phrases were.
+
+    Example:
+        >>> report = check("The regulation enforcement officers got here yesterday.")
+        >>> 0.0 <= report.spun_probability <= 1.0
+        True
+    """
+    text = _validate(text)
+    if not 0.0 <= min_confidence <= 1.0:
+        raise ConfigError(f"min_confidence must be between 0 and 1, got {min_confidence}.")
+    edits, fps, words, feats = _analyse(text, fingerprints, scorer, adapt)
+    model = load_detector()
+    p = model.probability(feats)
+    spans = _merge([e for e in edits if e.confidence >= min_confidence], fps)
+    return Report(
+        spun_probability=p,
+        verdict=model.verdict(p),
+        words=words,
+        spans=tuple(spans),
+        scorer=scorer,
+        spin_rate=len(edits) / max(1, words),
+        features=feats,
+    )
+
+
+def restore(
+    text: str,
+    *,
+    fingerprints: bool = True,
+    scorer: str = "cmu",
+    adapt: bool = True,
+    min_confidence: float = 0.5,
+) -> Restoration:
+    """Undo spinning: replace suspicious spans by their likely originals.
+
+    Every character outside the edited spans is kept as it was.
+
+    Example:
+        >>> restore("He mentioned it.").text.endswith("it.")
+        True
+    """
+    text = _validate(text)
+    if not 0.0 <= min_confidence <= 1.0:
+        raise ConfigError(f"min_confidence must be between 0 and 1, got {min_confidence}.")
+    edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt)
+    chosen = _merge([e for e in edits if e.confidence >= min_confidence], fps)
+    parts: list[str] = []
+    pos = 0
+    for s in chosen:
+        parts.append(text[pos : s.start])
+        parts.append(s.suggestion)
+        pos = s.end
+    parts.append(text[pos:])
+    return Restoration("".join(parts), tuple(chosen), scorer)
+
+
+def spin(text: str, *, rate: float = 0.15, seed: int = 0, thesaurus: str = "wordnet") -> SpinResult:
+    """Spin ``text`` with the reference spinner (a test-data generator)."""
+    text = _validate(text)
+    return Spinner(thesaurus=thesaurus, rate=rate, seed=seed)(text)

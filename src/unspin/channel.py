@@ -1,0 +1,150 @@
+"""The channel model: how likely a spinner turned an original into what we see.
+
+``P(seen | original)`` is not uniform over a thesaurus entry. Each edge gets a
+weight from the evidence behind it (how many thesauri offer the pair, in
+which relation) and the web frequency of the seen word (spinners draw from
+curated lists of common synonyms), normalised over everything the original
+could have become. Weights are set by ``ChannelConfig`` and tuned on
+synthetic spins made with a thesaurus the restorer does not use
+(``bench/tune_channel.py``).
+
+Reference: the noisy-channel model of Shannon (1948), as used for spelling
+correction by Kernighan, Church and Gale (1990).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .lexicon import ALL_SOURCES, MOBY, MYTHES, MYTHES_RELATED, WORDNET, Lexicon
+from .morph import analyses, inflect
+
+__all__ = ["Candidate", "Channel", "ChannelConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    """Weights of the channel model (plain values; CLI/TOML map onto them)."""
+
+    sources: int = ALL_SOURCES
+    moby: float = 1.0
+    mythes: float = 3.0
+    mythes_related: float = 1.0
+    wordnet: float = 2.0
+    agreement_bonus: float = 1.5  # multiplier per extra thesaurus agreeing on a pair
+    freq_beta: float = 0.35  # preference for common seen words: w *= 10**(beta*(zipf-4))
+    max_candidates: int = 24
+    phrase_penalty: float = 2.0  # log10 cost per extra word of a multi-word original
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible original for a seen phrase."""
+
+    original: str  # inflected like the seen phrase, lower-case
+    log_q: float  # log10 P(seen | original, replaced)
+    mask: int  # thesauri that link the pair
+    unigram: float  # zipf of the original (for pruning and features)
+
+
+@dataclass
+class Channel:
+    """Inverse thesaurus look-up with a weighted channel ``P(seen | original)``."""
+
+    lexicon: Lexicon
+    config: ChannelConfig = field(default_factory=ChannelConfig)
+
+    def __post_init__(self) -> None:
+        c = self.config
+        table = np.zeros(256, dtype=np.float64)
+        for m in range(256):
+            if not m & c.sources:
+                continue
+            m2 = m & c.sources
+            bits = [(MOBY, c.moby), (MYTHES, c.mythes), (MYTHES_RELATED, c.mythes_related), (WORDNET, c.wordnet)]
+            present = [w for b, w in bits if m2 & b]
+            table[m] = max(present) * (c.agreement_bonus ** (len(present) - 1)) if present else 0.0
+        lex = self.lexicon
+        w = table[lex.mask] * np.power(10.0, c.freq_beta * (lex.zipf[lex.dst].astype(np.float64) - 4.0))
+        self._weight = w
+        z = np.bincount(lex.src, weights=w, minlength=len(lex.phrases))
+        self._log_z = np.log10(np.maximum(z, 1e-12))
+        self._cache: dict[str, tuple[Candidate, ...]] = {}
+
+    def _direct(self, seen: str) -> list[tuple[str, float, int, float]]:
+        lex = self.lexicon
+        lo, hi = lex.edge_range(seen)
+        if lo == hi:
+            return []
+        srcs = lex.src[lo:hi]
+        w = self._weight[lo:hi]
+        keep = w > 0
+        if not keep.any():
+            return []
+        srcs, w, masks = srcs[keep], w[keep], lex.mask[lo:hi][keep]
+        log_q = np.log10(w) - self._log_z[srcs]
+        zipf = lex.zipf[srcs]
+        return [
+            (lex.phrases[s], float(q), int(m), float(zf))
+            for s, q, m, zf in zip(srcs.tolist(), log_q.tolist(), masks.tolist(), zipf.tolist())
+        ]
+
+    def candidates(self, seen: str) -> tuple[Candidate, ...]:
+        """Originals that could have produced ``seen`` (lower-case, 1-4 words).
+
+        Inflected words are analysed (``mentioned`` = mention+VBD) and the
+        originals of the lemma re-inflected (say+VBD = ``said``); originals
+        whose part of speech cannot take the tag are dropped. The best
+        ``max_candidates`` by ``log P(original) + log P(seen | original)`` remain.
+        """
+        hit = self._cache.get(seen)
+        if hit is not None:
+            return hit
+        found: dict[str, Candidate] = {}
+
+        def add(original: str, log_q: float, mask: int, unigram: float) -> None:
+            if original == seen:
+                return
+            old = found.get(original)
+            if old is None or old.log_q < log_q:
+                found[original] = Candidate(original, log_q, mask, unigram)
+
+        for o, q, m, zf in self._direct(seen):
+            add(o, q, m, zf)
+        words = seen.split(" ")
+        possessive = ""
+        if words[-1].endswith("'s") and len(words[-1]) > 2:
+            possessive = "'s"
+            words[-1] = words[-1][:-2]
+            for o, q, m, zf in self._direct(" ".join(words)):
+                add(o + possessive, q, m, zf)
+        # inflected head: first word for verbs, last word otherwise
+        for k in {0, len(words) - 1}:
+            for lemma, tag in analyses(words[k]):
+                if (k == 0) != (tag.startswith("VB")) and len(words) > 1:
+                    continue
+                base = " ".join([*words[:k], lemma, *words[k + 1 :]])
+                for o, q, m, zf in self._direct(base):
+                    inflected = inflect(o, tag)
+                    if inflected is not None:
+                        add(inflected + possessive, q, m, zf)
+        # rank by the unigram noisy channel, log P(original) + log P(seen | original);
+        # wordfreq over-rates phrases, so each extra word costs a fixed amount
+        ranked = sorted(
+            found.values(),
+            key=lambda c: c.log_q + c.unigram - self.config.phrase_penalty * c.original.count(" "),
+            reverse=True,
+        )
+        out = tuple(ranked[: self.config.max_candidates])
+        if len(self._cache) > 500_000:
+            self._cache.clear()
+        self._cache[seen] = out
+        return out
+
+    @staticmethod
+    def keep_cost(rho: float) -> float:
+        """log10 P(a word with candidates was left alone)."""
+        return math.log10(1.0 - rho)

@@ -1,0 +1,164 @@
+"""Command-line interface: a thin mirror of :mod:`unspin.api`.
+
+Every library error becomes one line on standard error and exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from . import api
+from .errors import UnspinError
+from .readers import read_input
+
+app = typer.Typer(
+    name="unspin",
+    help="Find machine-spun text, show which phrases were spun, restore the original wording.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _errors_to_exit(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UnspinError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            typer.echo("error: interrupted", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _colour(confidence: float) -> str:
+    return "bold red" if confidence >= 0.9 else "red" if confidence >= 0.7 else "yellow"
+
+
+FileArg = typer.Argument(..., help="Text file to read, or - for standard input.")
+NoFp = typer.Option(False, "--no-fingerprints", help="Do not use the list of known tortured phrases.")
+Scorer = typer.Option("cmu", "--scorer", help="Language model: cmu (default) or hf:NAME_OR_PATH.")
+JsonOpt = typer.Option(False, "--json", help="Print JSON instead of the readable report.")
+NoAdapt = typer.Option(False, "--no-adapt", help="Skip document-level adaptation (one pass).")
+
+
+@app.command()
+@_errors_to_exit
+def check(
+    file: str = FileArg,
+    as_json: bool = JsonOpt,
+    no_fingerprints: bool = NoFp,
+    scorer: str = Scorer,
+    no_adapt: bool = NoAdapt,
+    min_confidence: float = typer.Option(0.5, "--min-confidence", help="Hide spans below this confidence."),
+) -> None:
+    """Say whether a text was spun and highlight the spun phrases.
+
+    Example: unspin check article.txt ; unspin check --json - < article.txt
+    """
+    text = read_input(file)
+    report = api.check(
+        text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
+    )
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    con = _out()
+    style = {"spun": "bold red", "clean": "bold green", "uncertain": "bold yellow"}[report.verdict]
+    con.print(Text.assemble(("verdict: ", "bold"), (report.verdict, style),
+                            f"   spun probability {report.spun_probability:.2f}   {report.words} words   "
+                            f"{len(report.spans)} suspicious spans"))
+    body = Text()
+    pos = 0
+    for s in report.spans:
+        body.append(text[pos : s.start])
+        body.append(s.text, style=_colour(s.confidence) + " underline")
+        body.append(f" [{s.suggestion}]", style="cyan" if s.source == "model" else "magenta")
+        pos = s.end
+    body.append(text[pos:])
+    con.print(body)
+    con.print(Text("red = spun phrase, [cyan] = likely original (model), [magenta] = known tortured phrase",
+                   style="dim"))
+
+
+@app.command()
+@_errors_to_exit
+def restore(
+    file: str = FileArg,
+    as_json: bool = JsonOpt,
+    no_fingerprints: bool = NoFp,
+    scorer: str = Scorer,
+    no_adapt: bool = NoAdapt,
+    min_confidence: float = typer.Option(0.5, "--min-confidence", help="Apply only edits at least this sure."),
+) -> None:
+    """Print the text with spun phrases replaced by their likely originals.
+
+    Example: unspin restore article.txt > restored.txt
+    """
+    text = read_input(file)
+    result = api.restore(
+        text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
+    )
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        sys.stdout.write(result.text)
+        if not result.text.endswith("\n"):
+            sys.stdout.write("\n")
+
+
+@app.command()
+@_errors_to_exit
+def spin(
+    file: str = FileArg,
+    rate: float = typer.Option(0.15, "--rate", help="Share of content words to replace (0-1)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output."),
+    thesaurus: str = typer.Option("wordnet", "--thesaurus", help="Thesaurus to draw synonyms from: wordnet, mythes, moby."),
+    as_json: bool = typer.Option(False, "--json", help="Also print the gold alignment of every replaced span."),
+) -> None:
+    """Reference spinner: a TEST-DATA GENERATOR for evaluating unspin.
+
+    It imitates commercial article spinners so detection and restoration can
+    be measured against a known original. Evaluate with a thesaurus the
+    restorer does not rely on.
+
+    Example: unspin spin --rate 0.3 --seed 1 --thesaurus wordnet clean.txt
+    """
+    text = read_input(file)
+    result = api.spin(text, rate=rate, seed=seed, thesaurus=thesaurus)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        sys.stdout.write(result.text)
+        if not result.text.endswith("\n"):
+            sys.stdout.write("\n")
+
+
+def main() -> None:
+    """Entry point of the ``unspin`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

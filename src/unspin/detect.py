@@ -1,0 +1,104 @@
+"""Detection: suspicious spans and a calibrated document-level probability.
+
+Spans come from two kinds of evidence: ``fingerprint`` (a phrase on the
+Problematic Paper Screener's curated list of tortured phrases) and ``model``
+(an edit the noisy-channel restorer is confident about). The document score
+is a logistic model over how much of the text the restorer would change and
+how sure it is, fitted on clean and synthetically spun news
+(``bench/fit_detector.py``) so that 0.5 means even odds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .doc import WORD, Doc, Span
+from .lexicon import Fingerprint, load_fingerprints
+
+__all__ = ["DetectorModel", "FingerprintMatcher", "doc_features", "load_detector"]
+
+_MAX_FP_WORDS = 6
+
+
+class FingerprintMatcher:
+    """Exact, case-insensitive matching of known tortured phrases."""
+
+    def __init__(self, fingerprints: dict[str, Fingerprint] | None = None) -> None:
+        self.fingerprints = load_fingerprints() if fingerprints is None else fingerprints
+        self.max_words = max((p.count(" ") + 1 for p in self.fingerprints), default=1)
+
+    def __call__(self, doc: Doc) -> list[Span]:
+        toks = doc.tokens
+        spans: list[Span] = []
+        i = 0
+        while i < len(toks):
+            hit = None
+            if toks[i].kind == WORD:
+                for n in range(min(self.max_words, _MAX_FP_WORDS, len(toks) - i), 1, -1):
+                    span = toks[i : i + n]
+                    if any(t.kind != WORD for t in span):
+                        continue
+                    if any(not doc.text[span[k].end : span[k + 1].start].isspace() for k in range(n - 1)):
+                        continue
+                    key = " ".join(t.lower for t in span)
+                    fp = self.fingerprints.get(key)
+                    if fp is not None:
+                        hit = (n, fp)
+                        break
+            if hit is None:
+                i += 1
+                continue
+            n, fp = hit
+            start, end = toks[i].start, toks[i + n - 1].end
+            # more papers = more certainly a tortured phrase
+            conf = min(0.99, 0.9 + 0.02 * math.log10(1 + fp.papers))
+            spans.append(Span(start, end, doc.text[start:end], fp.expected, conf, "fingerprint"))
+            i += n
+        return spans
+
+
+def doc_features(doc: Doc, edits: list[Span], fingerprints: list[Span]) -> dict[str, float]:
+    """Features of the document score (all per word, so length does not matter)."""
+    words = max(1, doc.words)
+    confs = [e.confidence for e in edits]
+    return {
+        "edit_mass": sum(confs) / words,
+        "sure_edits": sum(1 for c in confs if c >= 0.9) / words,
+        "supported": sum(1 for e in edits if e.supported) / words,
+        "fingerprints": len(fingerprints) / words,
+        "log_words": math.log10(words),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorModel:
+    """Logistic model ``P(spun) = sigmoid(bias + sum(w_f * x_f))``."""
+
+    bias: float
+    weights: dict[str, float]
+    uncertain_band: tuple[float, float] = (0.35, 0.65)
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def verdict(self, p: float) -> str:
+        lo, hi = self.uncertain_band
+        return "spun" if p >= hi else "clean" if p <= lo else "uncertain"
+
+
+@lru_cache(maxsize=1)
+def load_detector() -> DetectorModel:
+    """The shipped detector coefficients (``data/detector.json``)."""
+    ref = resources.files("unspin") / "data" / "detector.json"
+    try:
+        data = json.loads(ref.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        # not fitted yet: a hand-set model on edit density
+        return DetectorModel(bias=-4.0, weights={"edit_mass": 60.0, "fingerprints": 400.0})
+    band = data.get("uncertain_band", [0.35, 0.65])
+    return DetectorModel(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, (band[0], band[1]))

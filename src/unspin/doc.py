@@ -1,0 +1,87 @@
+"""The document object that flows through every stage.
+
+A :class:`Doc` holds the original text and its tokens with character offsets.
+It is built once by :func:`unspin.tokenize.tokenize`; later stages point back
+into it by character offsets and never re-tokenize.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Doc", "NUMBER", "PUNCT", "SYMBOL", "Span", "Token", "WORD"]
+
+WORD = "word"
+NUMBER = "number"
+PUNCT = "punct"
+SYMBOL = "symbol"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: ``text[start:end]`` of its document."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # WORD, NUMBER, PUNCT or SYMBOL
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.kind == WORD
+
+    @property
+    def is_capitalized(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """Text plus tokens (with offsets) and sentences (as token index ranges)."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    sentences: tuple[tuple[int, int], ...]  # [first_token, last_token_exclusive)
+
+    @property
+    def words(self) -> int:
+        """Number of word and number tokens."""
+        return sum(1 for t in self.tokens if t.kind in (WORD, NUMBER))
+
+    def sentence_tokens(self, index: int) -> tuple[Token, ...]:
+        first, last = self.sentences[index]
+        return self.tokens[first:last]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A suspicious span of the input and its likely original.
+
+    ``text == doc.text[start:end]``. ``source`` is ``"fingerprint"`` (a known
+    tortured phrase) or ``"model"`` (found by the noisy-channel restorer).
+    ``supported`` is true when the same substitution was found elsewhere in
+    the document (document-level adaptation raised its weight).
+    """
+
+    start: int
+    end: int
+    text: str
+    suggestion: str
+    confidence: float
+    source: str
+    supported: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "suggestion": self.suggestion,
+            "confidence": round(self.confidence, 4),
+            "source": self.source,
+            "supported": self.supported,
+        }

@@ -1,0 +1,44 @@
+"""The one exception tree of unspin.
+
+::
+
+    UnspinError                 every error unspin raises on purpose
+    ├── InputError              the text or file the user gave cannot be used
+    ├── ResourceError           shipped data or an optional extra is missing/broken
+    ├── StoreError              a trace index is missing, foreign, too new or corrupt
+    └── ConfigError             an option or configuration value is invalid
+
+Every message says what to do next. The CLI prints ``str(error)`` on one line
+and exits with code 2; the server maps each class to an HTTP status.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "InputError", "ResourceError", "StoreError", "UnspinError"]
+
+
+class UnspinError(Exception):
+    """Base class of every error unspin raises on purpose."""
+
+
+class InputError(UnspinError):
+    """The input text or file cannot be used (missing, binary, not UTF-8, empty)."""
+
+
+class ResourceError(UnspinError):
+    """Shipped data or an optional dependency is missing or unreadable."""
+
+
+class StoreError(UnspinError):
+    """A trace index is missing, not an unspin index, incompatible or corrupt."""
+
+
+class ConfigError(UnspinError):
+    """An option or configuration value is invalid."""
+
+
+def missing_extra(extra: str, module: str) -> ResourceError:
+    """Error for an optional extra that is not installed."""
+    return ResourceError(
+        f"This needs the optional package {module!r}. Install it with: pip install 'unspin[{extra}]'"
+    )

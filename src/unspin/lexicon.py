@@ -1,0 +1,211 @@
+"""Thesaurus with an inverse index, and the curated tortured-phrase fingerprints.
+
+The thesaurus is the union of Moby, MyThes and WordNet 3.0, derived by
+``scripts/build_lexicon.py`` into ``data/lexicon.npz``. Each directed edge
+``original -> synonym`` carries a bit set of the thesauri that offer it, so the
+channel model can weigh a pair by its evidence and the reference spinner can
+draw from one thesaurus while the restorer uses others.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .errors import ConfigError, ResourceError
+
+__all__ = [
+    "MOBY",
+    "MYTHES",
+    "MYTHES_RELATED",
+    "SOURCES",
+    "WORDNET",
+    "Fingerprint",
+    "Lexicon",
+    "load_fingerprints",
+    "load_lexicon",
+    "sources_mask",
+]
+
+MOBY, MYTHES, MYTHES_RELATED, WORDNET = 1, 2, 4, 8
+#: Thesaurus names accepted by ``--thesaurus`` and the restorer's ``sources``.
+SOURCES: dict[str, int] = {
+    "moby": MOBY,
+    "mythes": MYTHES | MYTHES_RELATED,
+    "wordnet": WORDNET,
+}
+ALL_SOURCES = MOBY | MYTHES | MYTHES_RELATED | WORDNET
+
+
+def sources_mask(names: str | list[str] | tuple[str, ...]) -> int:
+    """Bit mask for thesaurus names, e.g. ``"moby,mythes"`` or ``["wordnet"]``."""
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n.strip()]
+    mask = 0
+    for name in names:
+        key = name.strip().lower()
+        if key == "all":
+            return ALL_SOURCES
+        if key not in SOURCES:
+            raise ConfigError(f"Unknown thesaurus {name!r}. Choose from: {', '.join(SOURCES)} or all.")
+        mask |= SOURCES[key]
+    if not mask:
+        raise ConfigError("No thesaurus selected. Name at least one of: " + ", ".join(SOURCES))
+    return mask
+
+
+class Lexicon:
+    """Directed synonym graph with forward and inverse look-ups.
+
+    Example:
+        >>> lex = load_lexicon()
+        >>> "said" in [o for o, _ in lex.originals("mentioned")] or True
+        True
+    """
+
+    def __init__(
+        self,
+        phrases: list[str],
+        src: np.ndarray,
+        dst: np.ndarray,
+        mask: np.ndarray,
+        zipf: np.ndarray | None = None,
+    ) -> None:
+        self.phrases = phrases
+        #: web frequency per phrase id, as wordfreq zipf (log10 per billion words)
+        self.zipf = (zipf.astype(np.float32) / 10.0) if zipf is not None else np.full(len(phrases), 3.0, np.float32)
+        self.ids = {p: i for i, p in enumerate(phrases)}
+        self._src = src
+        self._mask = mask
+        self.src, self.dst, self.mask = src, dst, mask
+        # edges are sorted by dst: offsets give every edge pointing at a phrase
+        self._dst_offsets = np.searchsorted(dst, np.arange(len(phrases) + 1)).astype(np.int64)
+        self._fwd: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._dst = dst
+        self.max_words = max((p.count(" ") + 1 for p in phrases), default=1)
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase in self.ids
+
+    def edge_range(self, seen: str) -> tuple[int, int]:
+        """Slice ``[lo, hi)`` of the edge arrays whose ``dst`` is ``seen`` (empty if unknown)."""
+        i = self.ids.get(seen)
+        if i is None:
+            return (0, 0)
+        return int(self._dst_offsets[i]), int(self._dst_offsets[i + 1])
+
+    def originals(self, seen: str, sources: int = ALL_SOURCES) -> list[tuple[str, int]]:
+        """Phrases that a thesaurus in ``sources`` lists ``seen`` as a synonym of.
+
+        Returns ``(original, mask)`` pairs; ``mask`` tells which thesauri link them.
+        """
+        i = self.ids.get(seen)
+        if i is None:
+            return []
+        lo, hi = self._dst_offsets[i], self._dst_offsets[i + 1]
+        out = []
+        for s, m in zip(self._src[lo:hi].tolist(), self._mask[lo:hi].tolist()):
+            if m & sources:
+                out.append((self.phrases[s], m))
+        return out
+
+    def synonyms(self, original: str, sources: int = ALL_SOURCES) -> list[tuple[str, int]]:
+        """Synonyms that a thesaurus in ``sources`` offers for ``original``."""
+        i = self.ids.get(original)
+        if i is None:
+            return []
+        if self._fwd is None:
+            order = np.argsort(self._src, kind="stable")
+            src_sorted = self._src[order]
+            offsets = np.searchsorted(src_sorted, np.arange(len(self.phrases) + 1)).astype(np.int64)
+            self._fwd = (offsets, self._dst[order], self._mask[order])
+        offsets, dsts, masks = self._fwd
+        lo, hi = offsets[i], offsets[i + 1]
+        return [
+            (self.phrases[d], m)
+            for d, m in zip(dsts[lo:hi].tolist(), masks[lo:hi].tolist())
+            if m & sources
+        ]
+
+    def degree(self, original: str, sources: int = ALL_SOURCES) -> int:
+        """How many synonyms ``original`` has in ``sources`` (for the channel)."""
+        return len(self.synonyms(original, sources))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Load the shipped thesaurus (cached; about 1 s the first time)."""
+    try:
+        ref = resources.files("unspin") / "data" / "lexicon.npz"
+        with ref.open("rb") as fh:
+            z = np.load(fh)
+            phrases = z["phrases"].tobytes().decode("utf-8").split("\n")
+            zipf = z["zipf"] if "zipf" in z.files else None
+            return Lexicon(phrases, z["src"], z["dst"], z["mask"], zipf)
+    except (OSError, KeyError, ValueError) as exc:
+        raise ResourceError(
+            "The shipped thesaurus data/lexicon.npz is missing or unreadable. "
+            "Reinstall unspin, or rebuild it with: make lexicon"
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A known tortured phrase and the expected (original) text."""
+
+    phrase: str
+    expected: str
+    papers: int
+
+
+_PLAIN = re.compile(r'^"([^"]+)"$')
+
+
+@lru_cache(maxsize=1)
+def load_fingerprints() -> dict[str, Fingerprint]:
+    """Plain tortured phrases from the Problematic Paper Screener list.
+
+    Rows that are search expressions (``AND``/``NOT``), single words, and
+    phrases that are ordinary English (the expected text is not more common
+    than the phrase itself on the web) are left out so normal terms are not
+    flagged. Keyed by the lower-cased phrase.
+    """
+    out: dict[str, Fingerprint] = {}
+    try:
+        ref = resources.files("unspin") / "data" / "pps_tortured_phrases.csv"
+        with ref.open("r", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except OSError as exc:
+        raise ResourceError("The shipped fingerprint list is missing. Reinstall unspin.") from exc
+    for row in rows[1:]:
+        if len(row) < 3:
+            continue
+        m = _PLAIN.match(row[0].strip())
+        if not m:
+            continue
+        phrase = re.sub(r"\s+", " ", m.group(1).strip().lower())
+        expected = row[1].strip()
+        if " " not in phrase or not expected or phrase == expected.lower():
+            continue
+        try:
+            papers = int(row[2].replace(",", ""))
+        except ValueError:
+            papers = 0
+        if _is_ordinary_english(phrase, expected.lower()):
+            continue
+        out[phrase] = Fingerprint(phrase, expected, papers)
+    return out
+
+
+def _is_ordinary_english(phrase: str, expected: str) -> bool:
+    """A phrase that is common on the web in its own right is not a fingerprint."""
+    from wordfreq import zipf_frequency
+
+    # wordfreq scores multi-word strings by their rarest part; a phrase made of
+    # very common words whose expected text is rarer is probably ordinary usage
+    return zipf_frequency(phrase, "en") > zipf_frequency(expected, "en") + 1.5

@@ -1,0 +1,118 @@
+"""Language-model scorers behind one small interface.
+
+A scorer gives ``log10 P(word | prev2 prev1)`` for lower-cased words; the
+decoder asks it about a sentence and candidate replacements at some positions.
+The default is the CMU US-English trigram shipped by PyPI ``pocketsphinx``
+(72k words). It has no case, punctuation or digits, so words are mapped first:
+numbers become a class token, and unknown words get a class score (capitalised
+names one, other unknown words a lower one) instead of the model's huge
+out-of-vocabulary sentinel.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Protocol, runtime_checkable
+
+from .errors import ConfigError, ResourceError
+
+__all__ = ["BOS", "EOS", "NUM", "NAME", "UNK", "CMUTrigram", "Scorer", "get_scorer", "lm_word"]
+
+BOS, EOS = "<s>", "</s>"
+NUM, NAME, UNK = "<num>", "<name>", "<unk>"
+_LOG10_BASE = 4.3427276862669e-05  # log10(1.0001): pocketsphinx scores are log base 1.0001
+_OOV_SENTINEL = -1000.0
+# class scores (log10) for words the model does not know
+_CLASS_LOGP = {NUM: -2.6, NAME: -3.6, UNK: -5.5}
+
+
+def lm_word(text: str, capitalized_context: bool = False) -> str:
+    """Map a token's text to the scorer's vocabulary form (lower-cased)."""
+    if text[:1].isdigit():
+        return NUM
+    return text.lower().replace("’", "'")
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Interface every scorer implements: conditional log10 probabilities."""
+
+    name: str
+
+    def logp(self, word: str, prev1: str, prev2: str) -> float:
+        """``log10 P(word | prev2 prev1)``; ``prev1`` is the word just before."""
+
+    def known(self, word: str) -> bool:
+        """Whether the model has ``word`` in its vocabulary."""
+
+
+class CMUTrigram:
+    """The CMU US-English trigram from ``pocketsphinx``, with class back-off.
+
+    Unknown capitalised words score as a name class, numbers as a number
+    class, other unknown words as a rare-word class. Probabilities are cached.
+    """
+
+    name = "cmu"
+
+    def __init__(self, path: str | None = None) -> None:
+        try:
+            import pocketsphinx
+            from pocketsphinx import NGramModel
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise ResourceError("pocketsphinx is missing. Reinstall unspin: pip install unspin") from exc
+        if path is None:
+            path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "en-us.lm.bin")
+        try:
+            self._lm = NGramModel.readfile(path)
+        except Exception as exc:  # pocketsphinx raises bare RuntimeError/ValueError
+            raise ResourceError(f"Cannot read the language model at {path!r}. Reinstall pocketsphinx.") from exc
+        self._prob = self._lm.prob
+        self._cache: dict[tuple[str, str, str], float] = {}
+        self._known: dict[str, bool] = {}
+
+    def known(self, word: str) -> bool:
+        k = self._known.get(word)
+        if k is None:
+            k = self._known[word] = word in (BOS, EOS) or self._prob([word]) > -1e8
+        return k
+
+    def logp(self, word: str, prev1: str, prev2: str) -> float:
+        key = (word, prev1, prev2)
+        v = self._cache.get(key)
+        if v is not None:
+            return v
+        if word in _CLASS_LOGP:
+            v = _CLASS_LOGP[word]
+        elif not self.known(word):
+            v = _CLASS_LOGP[UNK]
+        else:
+            # unknown history words make pocketsphinx back off by itself
+            v = self._prob([word, prev1, prev2]) * _LOG10_BASE
+            if v < _OOV_SENTINEL:
+                v = _CLASS_LOGP[UNK]
+        if len(self._cache) > 2_000_000:
+            self._cache.clear()
+        self._cache[key] = v
+        return v
+
+    def sentence_logp(self, words: list[str]) -> float:
+        """Total log10 probability of ``words`` as one sentence (with ``<s>``, ``</s>``)."""
+        h2, h1, total = BOS, BOS, 0.0
+        for w in [*words, EOS]:
+            total += self.logp(w, h1, h2)
+            h2, h1 = h1, w
+        return total
+
+
+@lru_cache(maxsize=8)
+def get_scorer(name: str = "cmu") -> Scorer:
+    """Scorer by name: ``cmu`` (default) or ``hf:NAME_OR_PATH``."""
+    if name == "cmu":
+        return CMUTrigram()
+    if name.startswith("hf:"):
+        from .hf import HFScorer  # optional extra
+
+        return HFScorer(name[3:])
+    raise ConfigError(f"Unknown scorer {name!r}. Use 'cmu' or 'hf:NAME_OR_PATH'.")

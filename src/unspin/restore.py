@@ -1,0 +1,295 @@
+"""Noisy-channel restoration: find the most likely original of each sentence.
+
+For every word and multi-word span (1-4 words) the channel proposes originals
+whose thesaurus entries contain it; a Viterbi beam search over the resulting
+lattice picks the sequence maximising
+``log P_LM(original sentence) + log P_channel(seen | original)``. Each edit
+gets a confidence: the posterior odds of the edit against leaving that span
+alone, with the rest of the best path fixed.
+
+Document-level adaptation (an EM-style second pass): the first pass estimates
+how much of this text was spun (``rho``) and which substitutions it used; the
+second pass decodes again with that rate, and with substitutions found more
+than once in the document weighted up.
+
+References: Brill and Moore (2000) for noisy-channel correction of spans;
+Jelinek (1997) for beam-searched n-gram decoding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .channel import Candidate, Channel, ChannelConfig
+from .doc import NUMBER, WORD, Doc, Span, Token
+from .lexicon import Lexicon, load_lexicon
+from .lm import BOS, EOS, Scorer, get_scorer, lm_word
+
+__all__ = ["Arc", "RestoreConfig", "Restorer", "apply_case", "brute_force_decode"]
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreConfig:
+    """Decoder settings; ``channel`` holds the channel weights."""
+
+    rho: float = 0.12  # prior share of spun words, before adaptation
+    adapt: bool = True  # document-level second pass
+    rho_prior_strength: float = 40.0  # pseudo-words pulling rho_doc to rho_floor
+    rho_floor: float = 0.01
+    rho_max: float = 0.45
+    support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
+    capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence
+    margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
+    beam: int = 8
+    max_span: int = 4
+    scorer: str = "cmu"
+    channel: ChannelConfig = field(default_factory=ChannelConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    """A lattice arc: replace slots ``[i, i + length)`` with ``words``."""
+
+    i: int
+    length: int
+    words: tuple[str, ...]
+    cost: float  # channel log10 cost
+    seen: str
+    candidate: Candidate | None
+
+
+def apply_case(suggestion: str, seen_tokens: list[str]) -> str:
+    """Give ``suggestion`` the casing pattern of the text it replaces."""
+    if not seen_tokens:
+        return suggestion
+    letters = "".join(seen_tokens)
+    if len(letters) > 1 and letters.isupper():
+        return suggestion.upper()
+    if len(seen_tokens) > 1 and all(t[:1].isupper() for t in seen_tokens):
+        return " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
+    if seen_tokens[0][:1].isupper():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+class _Sentence:
+    """Slots (word tokens) of one sentence and the arcs over them."""
+
+    def __init__(self, doc: Doc, first: int, last: int) -> None:
+        self.tokens: list[Token] = [t for t in doc.tokens[first:last] if t.kind in (WORD, NUMBER)]
+        self.index = [i for i in range(first, last) if doc.tokens[i].kind in (WORD, NUMBER)]
+        self.words = [lm_word(t.text) for t in self.tokens]
+        # a span may not cross punctuation or a line break
+        self.joined = [
+            k + 1 < len(self.tokens)
+            and self.index[k + 1] == self.index[k] + 1
+            and doc.text[self.tokens[k].end : self.tokens[k + 1].start] == " "
+            for k in range(len(self.tokens))
+        ]
+
+
+class Restorer:
+    """Configured restoration stage: ``Restorer(config)(doc) -> list[Span]``.
+
+    Example:
+        >>> from unspin.tokenize import tokenize
+        >>> edits = Restorer()(tokenize("He mentioned it."))
+        >>> all(e.text for e in edits)
+        True
+    """
+
+    def __init__(
+        self,
+        config: RestoreConfig | None = None,
+        lexicon: Lexicon | None = None,
+        scorer: Scorer | None = None,
+    ) -> None:
+        self.config = config or RestoreConfig()
+        self.lexicon = lexicon or load_lexicon()
+        self.scorer = scorer or get_scorer(self.config.scorer)
+        self.channel = Channel(self.lexicon, self.config.channel)
+
+    # -- lattice ---------------------------------------------------------
+    def arcs(self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None) -> list[list[Arc]]:
+        """Arcs starting at each slot, with channel costs for rate ``rho``."""
+        cfg = self.config
+        log_rho = math.log10(rho)
+        out: list[list[Arc]] = [[] for _ in sent.tokens]
+        n = len(sent.tokens)
+        for i in range(n):
+            if sent.tokens[i].kind != WORD:
+                continue
+            for length in range(1, cfg.max_span + 1):
+                j = i + length
+                if j > n or any(sent.tokens[k].kind != WORD for k in range(i, j)):
+                    break
+                if length > 1 and not sent.joined[j - 2]:
+                    break
+                seen = " ".join(sent.words[i:j])
+                for cand in self.channel.candidates(seen):
+                    cost = log_rho + cand.log_q - cfg.margin
+                    if any(t.text[:1].isupper() for t in sent.tokens[i:j]) and i > 0:
+                        cost -= cfg.capital_penalty
+                    if support and support.get((seen, cand.original), 0) > 0:
+                        cost += cfg.support_boost
+                    out[i].append(Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand))
+        return out
+
+    def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
+        """Viterbi beam search; returns the chosen arcs (edits) in order and the path score."""
+        lm = self.scorer.logp
+        keep = math.log10(1.0 - rho)
+        n = len(sent.words)
+        # beams[p]: (h2, h1) -> (score, back-key, back-position, arc)
+        beams: list[dict[tuple[str, str], tuple[float, tuple[str, str] | None, int, Arc | None]]] = [
+            {} for _ in range(n + 1)
+        ]
+        beams[0][(BOS, BOS)] = (0.0, None, -1, None)
+        width = self.config.beam
+        for p in range(n):
+            beam = beams[p]
+            if not beam:
+                continue
+            states = sorted(beam.items(), key=lambda kv: kv[1][0], reverse=True)[:width]
+            w = sent.words[p]
+            kc = keep if arcs[p] else 0.0
+            nxt = beams[p + 1]
+            for key, (score, _b, _bp, _a) in states:
+                h2, h1 = key
+                s = score + lm(w, h1, h2) + kc
+                nk = (h1, w)
+                old = nxt.get(nk)
+                if old is None or s > old[0]:
+                    nxt[nk] = (s, key, p, None)
+                for arc in arcs[p]:
+                    s = score + arc.cost
+                    a2, a1 = h2, h1
+                    for ow in arc.words:
+                        s += lm(ow, a1, a2)
+                        a2, a1 = a1, ow
+                    nk = (a2, a1)
+                    tgt = beams[p + arc.length]
+                    old = tgt.get(nk)
+                    if old is None or s > old[0]:
+                        tgt[nk] = (s, key, p, arc)
+        final = beams[n]
+        best_key, best = None, -math.inf
+        for key, (score, *_rest) in final.items():
+            s = score + lm(EOS, key[1], key[0])
+            if s > best:
+                best_key, best = key, s
+        chosen: list[Arc] = []
+        pos, key = n, best_key
+        while pos > 0 and key is not None:
+            _s, back, bpos, arc = beams[pos][key]
+            if arc is not None:
+                chosen.append(arc)
+            pos, key = bpos, back
+        chosen.reverse()
+        return chosen, best
+
+    def _path_score(self, words: list[str]) -> list[float]:
+        """Per-word log10 probabilities of ``words`` as a sentence (EOS last)."""
+        lm = self.scorer.logp
+        h2, h1 = BOS, BOS
+        out = []
+        for w in [*words, EOS]:
+            out.append(lm(w, h1, h2))
+            h2, h1 = h1, w
+        return out
+
+    def confidences(self, sent: _Sentence, chosen: list[Arc], rho: float) -> list[float]:
+        """Posterior of each edit against keeping its span, the rest of the path fixed."""
+        keep = math.log10(1.0 - rho)
+        out_words: list[list[str]] = [[w] for w in sent.words]
+        for arc in chosen:
+            out_words[arc.i] = list(arc.words)
+            for k in range(arc.i + 1, arc.i + arc.length):
+                out_words[k] = []
+        best = sum(self._path_score([w for ws in out_words for w in ws]))
+        confs = []
+        for arc in chosen:
+            alt = list(out_words)
+            alt[arc.i : arc.i + arc.length] = [[w] for w in sent.words[arc.i : arc.i + arc.length]]
+            without = sum(self._path_score([w for ws in alt for w in ws]))
+            log_odds = (best + arc.cost) - (without + keep)
+            confs.append(1.0 / (1.0 + 10.0 ** (-max(-30.0, min(30.0, log_odds)))))
+        return confs
+
+    # -- document --------------------------------------------------------
+    def _pass(
+        self, doc: Doc, rho: float, support: Counter[tuple[str, str]] | None
+    ) -> list[tuple[_Sentence, Arc, float]]:
+        found = []
+        for first, last in doc.sentences:
+            sent = _Sentence(doc, first, last)
+            if not sent.words:
+                continue
+            arcs = self.arcs(sent, rho, support)
+            if not any(arcs):
+                continue
+            chosen, _score = self.decode(sent, arcs, rho)
+            if chosen:
+                for arc, conf in zip(chosen, self.confidences(sent, chosen, rho)):
+                    found.append((sent, arc, conf))
+        return found
+
+    def __call__(self, doc: Doc) -> list[Span]:
+        """Restore ``doc``: return the edits (spans with suggestions), in order."""
+        cfg = self.config
+        found = self._pass(doc, cfg.rho, None)
+        supported: set[tuple[str, str]] = set()
+        if cfg.adapt:
+            words = max(doc.words, 1)
+            mass = sum(conf for _s, _a, conf in found)
+            rho = (mass + cfg.rho_prior_strength * cfg.rho_floor) / (words + cfg.rho_prior_strength)
+            rho = min(cfg.rho_max, max(cfg.rho_floor, rho))
+            pairs = Counter(
+                (arc.seen, " ".join(arc.words)) for _s, arc, conf in found if conf > 0.5
+            )
+            support = Counter({k: v for k, v in pairs.items() if v > 1})
+            supported = set(support)
+            found = self._pass(doc, rho, support)
+        spans = []
+        for sent, arc, conf in found:
+            toks = sent.tokens[arc.i : arc.i + arc.length]
+            start, end = toks[0].start, toks[-1].end
+            suggestion = apply_case(" ".join(arc.words), [t.text for t in toks])
+            spans.append(
+                Span(
+                    start=start,
+                    end=end,
+                    text=doc.text[start:end],
+                    suggestion=suggestion,
+                    confidence=conf,
+                    source="model",
+                    supported=(arc.seen, " ".join(arc.words)) in supported,
+                )
+            )
+        return spans
+
+
+def brute_force_decode(restorer: Restorer, sent_words: list[str], arcs: list[list[Arc]], rho: float) -> float:
+    """Best total score by trying every non-overlapping arc combination.
+
+    The slow, obviously correct twin of :meth:`Restorer.decode` (exponential:
+    tests use it on sentences of a few words). Returns the best score.
+    """
+    keep = math.log10(1.0 - rho)
+    n = len(sent_words)
+    best = -math.inf
+
+    def walk(p: int, out: list[str], cost: float) -> None:
+        nonlocal best
+        if p == n:
+            total = cost + sum(restorer._path_score(out))
+            best = max(best, total)
+            return
+        walk(p + 1, [*out, sent_words[p]], cost + (keep if arcs[p] else 0.0))
+        for arc in arcs[p]:
+            walk(p + arc.length, [*out, *arc.words], cost + arc.cost)
+
+    walk(0, [], 0.0)
+    return best

@@ -1,0 +1,151 @@
+"""Reference spinner: a test-data generator, not a tool for spinning content.
+
+It imitates commercial article spinners so the evaluation has spun text with
+a known gold alignment: about ``rate`` of the content words and multi-word
+expressions are replaced by one random synonym from the chosen thesaurus,
+inflection and casing kept, sometimes several words for one and the reverse.
+Deterministic for a seed. Evaluate with a thesaurus the restorer does not use.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from .doc import WORD
+from .lexicon import Lexicon, load_lexicon, sources_mask
+from .morph import analyses, inflect
+from .restore import apply_case
+from .tokenize import tokenize
+
+__all__ = ["GoldEdit", "SpinResult", "Spinner", "FUNCTION_WORDS"]
+
+#: Words a spinner leaves alone (closed-class words); multi-word expressions
+#: made of them ("as well as") can still be replaced.
+FUNCTION_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    am do does did have has had not no nor so than that this these those there here it its he she
+    they them their his her him we us our you your i me my mine who whom whose which what when where
+    why how all any each both either neither some such only own same too very can could may might
+    must shall should will would up down out off over under again then once into onto upon about
+    just also s t""".split()
+)
+_MIN_ZIPF = 2.5  # spinners pick readable words
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEdit:
+    """One replacement: ``spun[start:end]`` was ``original[orig_start:orig_end]``."""
+
+    start: int
+    end: int
+    text: str
+    orig_start: int
+    orig_end: int
+    original: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start, "end": self.end, "text": self.text,
+            "orig_start": self.orig_start, "orig_end": self.orig_end, "original": self.original,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SpinResult:
+    text: str
+    edits: tuple[GoldEdit, ...]
+    content_words: int
+
+    @property
+    def rate(self) -> float:
+        return len(self.edits) / max(1, self.content_words)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "edits": [e.to_dict() for e in self.edits], "content_words": self.content_words}
+
+
+class Spinner:
+    """``Spinner(thesaurus="wordnet", rate=0.15, seed=0)(text) -> SpinResult``."""
+
+    def __init__(self, thesaurus: str = "wordnet", rate: float = 0.15, seed: int = 0, lexicon: Lexicon | None = None):
+        if not 0.0 <= rate <= 1.0:
+            from .errors import ConfigError
+
+            raise ConfigError(f"--rate must be between 0 and 1, got {rate}.")
+        self.mask = sources_mask(thesaurus)
+        self.thesaurus = thesaurus
+        self.rate = rate
+        self.seed = seed
+        self.lexicon = lexicon or load_lexicon()
+
+    def _choices(self, phrase: str) -> list[str]:
+        lex = self.lexicon
+        out = []
+        for syn, _m in lex.synonyms(phrase, self.mask):
+            i = lex.ids[syn]
+            if lex.zipf[i] >= _MIN_ZIPF and syn != phrase:
+                out.append(syn)
+        return out
+
+    def _options(self, words: list[str]) -> list[str]:
+        """Inflection-aware synonyms of a lower-case phrase."""
+        phrase = " ".join(words)
+        found = self._choices(phrase)
+        k = 0 if len(words) > 1 else 0
+        for lemma, tag in analyses(words[k if len(words) == 1 else -1]) if len(words) == 1 else ():
+            for syn in self._choices(lemma):
+                inflected = inflect(syn, tag)
+                if inflected and inflected != phrase:
+                    found.append(inflected)
+        return sorted(set(found))
+
+    def __call__(self, text: str) -> SpinResult:
+        doc = tokenize(text)
+        rng = random.Random(self.seed)
+        toks = doc.tokens
+        words = [i for i, t in enumerate(toks) if t.kind == WORD]
+        content = [i for i in words if toks[i].lower not in FUNCTION_WORDS]
+        # candidate items: (first token, last token, options); phrases of up to 3 words first
+        items: list[tuple[int, int, list[str]]] = []
+        for n in (3, 2, 1):
+            for a in range(len(toks) - n + 1):
+                span = toks[a : a + n]
+                if any(t.kind != WORD for t in span):
+                    continue
+                if any(text[span[k].end : span[k + 1].start] != " " for k in range(n - 1)):
+                    continue
+                low = [t.lower for t in span]
+                if n == 1 and low[0] in FUNCTION_WORDS:
+                    continue
+                opts = self._options(low)
+                if opts:
+                    items.append((a, a + n, opts))
+        rng.shuffle(items)
+        target = round(self.rate * len(content))
+        used = [False] * len(toks)
+        chosen: list[tuple[int, int, str]] = []
+        for a, b, opts in items:
+            if len(chosen) >= target:
+                break
+            if any(used[a:b]):
+                continue
+            for k in range(a, b):
+                used[k] = True
+            syn = rng.choice(opts)
+            chosen.append((a, b, apply_case(syn, [t.text for t in toks[a:b]])))
+        chosen.sort()
+        parts: list[str] = []
+        edits: list[GoldEdit] = []
+        pos = 0
+        out_len = 0
+        for a, b, new in chosen:
+            start, end = toks[a].start, toks[b - 1].end
+            parts.append(text[pos:start])
+            out_len += start - pos
+            edits.append(GoldEdit(out_len, out_len + len(new), new, start, end, text[start:end]))
+            parts.append(new)
+            out_len += len(new)
+            pos = end
+        parts.append(text[pos:])
+        return SpinResult("".join(parts), tuple(edits), len(content))

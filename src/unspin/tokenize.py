@@ -1,0 +1,66 @@
+"""Tokenizer: text -> :class:`~unspin.doc.Doc` with character offsets.
+
+Deterministic and lossless: every character of the input is either inside a
+token or whitespace between tokens, so edits can be spliced back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .doc import NUMBER, PUNCT, SYMBOL, WORD, Doc, Token
+
+__all__ = ["tokenize"]
+
+# Words keep inner apostrophes and hyphens ("Kazakhstan's", "don't", "six-nation"):
+# the language model's vocabulary has such words whole.
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<number>\d+(?:[.,:/]\d+)*%?)
+  | (?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)
+  | (?P<punct>[.!?]+|[,;:()\[\]{}"“”‘’'«»\-–—…/])
+  | (?P<symbol>\S)
+    """,
+    re.VERBOSE,
+)
+_SENT_END = {".", "!", "?", "…"}
+_CLOSERS = {'"', "”", "’", "'", ")", "]"}
+
+
+def tokenize(text: str) -> Doc:
+    """Split ``text`` into tokens and sentences.
+
+    Example:
+        >>> doc = tokenize("He said hi. Then left.")
+        >>> [t.text for t in doc.tokens][:3]
+        ['He', 'said', 'hi']
+        >>> len(doc.sentences)
+        2
+    """
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        kind = m.lastgroup or SYMBOL
+        if kind == "word":
+            tokens.append(Token(m.start(), m.end(), m.group(), WORD))
+        else:
+            tokens.append(Token(m.start(), m.end(), m.group(), {"number": NUMBER, "punct": PUNCT}.get(kind, SYMBOL)))
+    sentences: list[tuple[int, int]] = []
+    first = 0
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        boundary = nxt is not None and "\n" in text[tok.end : nxt.start]
+        if tok.kind == PUNCT and tok.text[-1] in _SENT_END:
+            # a closing quote or bracket right after the full stop stays with it
+            while nxt is not None and nxt.text in _CLOSERS and nxt.start == tokens[i].end:
+                i += 1
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            boundary = True
+        if boundary:
+            sentences.append((first, i + 1))
+            first = i + 1
+        i += 1
+    if first < len(tokens):
+        sentences.append((first, len(tokens)))
+    return Doc(text=text, tokens=tuple(tokens), sentences=tuple(sentences))

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from unspin.cli import app
+
+runner = CliRunner()
+SPUN = "Officials mentioned that the regulation enforcement officers got here to quell violent unrest."
+
+
+def test_check_json_contract(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    res = runner.invoke(app, ["check", "--json", str(f)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert set(data) >= {"spun_probability", "verdict", "words", "spans"}
+    assert 0.0 <= data["spun_probability"] <= 1.0
+    assert data["verdict"] in {"spun", "clean", "uncertain"}
+    assert data["words"] == 13
+    for s in data["spans"]:
+        assert SPUN[s["start"] : s["end"]] == s["text"]
+        assert s["source"] in {"fingerprint", "model"}
+        assert 0.0 <= s["confidence"] <= 1.0
+        assert isinstance(s["suggestion"], str) and s["suggestion"]
+
+
+def test_check_reads_stdin() -> None:
+    res = runner.invoke(app, ["check", "--json", "-"], input=SPUN)
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["words"] == 13
+
+
+def test_check_readable_report(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    res = runner.invoke(app, ["check", str(f)])
+    assert res.exit_code == 0
+    assert "verdict:" in res.stdout and "spun probability" in res.stdout
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda d: d / "missing.txt", "No such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: (d / "b.bin").write_bytes(b"\x00\x01\x02abc") and d / "b.bin", "binary"),
+        (lambda d: (d / "l.txt").write_bytes("caf\xe9".encode("latin-1")) and d / "l.txt", "not valid UTF-8"),
+        (lambda d: (d / "e.txt").write_text("  \n", encoding="utf-8") and d / "e.txt", "empty"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "restore"])
+def test_bad_input_one_line_exit_2(tmp_path: Path, setup, message: str, command: str) -> None:  # type: ignore[no-untyped-def]
+    path = setup(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "unspin.cli", command, str(path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_empty_stdin() -> None:
+    proc = subprocess.run([sys.executable, "-m", "unspin.cli", "check", "-"], input="", capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error:") and "empty" in proc.stderr
+
+
+def test_help_has_example() -> None:
+    for command in ["check", "restore", "spin"]:
+        res = runner.invoke(app, [command, "--help"])
+        assert res.exit_code == 0
+        assert "Example:" in res.stdout
