@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from .errors import ConfigError, ResourceError
 
-__all__ = ["BOS", "EOS", "NUM", "NAME", "UNK", "CMUTrigram", "Scorer", "get_scorer", "lm_word"]
+__all__ = ["BOS", "EOS", "NAME", "NUM", "UNK", "CMUTrigram", "OptionScorer", "Scorer", "get_option_scorer", "get_scorer", "lm_word"]
 
 BOS, EOS = "<s>", "</s>"
 NUM, NAME, UNK = "<num>", "<name>", "<unk>"
@@ -45,6 +46,25 @@ class Scorer(Protocol):
 
     def known(self, word: str) -> bool:
         """Whether the model has ``word`` in its vocabulary."""
+
+
+@runtime_checkable
+class OptionScorer(Protocol):
+    """Scores whole alternatives in context: the interface of neural scorers.
+
+    Given a sentence (lower-cased words) and replacement options for
+    ``words[start:end]``, return one log10 score per option for the sentence
+    with that option in place (higher is better; only differences matter).
+    The n-gram scorers implement it too, so the restorer can rescore its
+    edits with any scorer.
+    """
+
+    name: str
+
+    def score_options(
+        self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
+    ) -> list[float]:
+        ...
 
 
 class CMUTrigram:
@@ -97,7 +117,13 @@ class CMUTrigram:
         self._cache[key] = v
         return v
 
-    def sentence_logp(self, words: list[str]) -> float:
+    def score_options(
+        self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
+    ) -> list[float]:
+        """Sentence log10 probability with each option in place of ``words[start:end]``."""
+        return [self.sentence_logp([*words[:start], *opt, *words[end:]]) for opt in options]
+
+    def sentence_logp(self, words: Sequence[str]) -> float:
         """Total log10 probability of ``words`` as one sentence (with ``<s>``, ``</s>``)."""
         h2, h1, total = BOS, BOS, 0.0
         for w in [*words, EOS]:
@@ -108,11 +134,19 @@ class CMUTrigram:
 
 @lru_cache(maxsize=8)
 def get_scorer(name: str = "cmu") -> Scorer:
-    """Scorer by name: ``cmu`` (default) or ``hf:NAME_OR_PATH``."""
+    """The n-gram scorer by name (``cmu``), used by the decoder."""
     if name == "cmu":
         return CMUTrigram()
-    if name.startswith("hf:"):
-        from .hf import HFScorer  # optional extra
+    raise ConfigError(f"Unknown n-gram scorer {name!r}. Use 'cmu', or 'hf:NAME_OR_PATH' for rescoring.")
+
+
+@lru_cache(maxsize=4)
+def get_option_scorer(name: str) -> OptionScorer:
+    """A rescoring scorer by name: ``cmu`` or ``hf:NAME_OR_PATH`` (extra ``unspin[hf]``)."""
+    if name == "cmu":
+        return CMUTrigram()
+    if name.startswith("hf:") and len(name) > 3:
+        from .hf import HFScorer  # optional extra: transformers + torch
 
         return HFScorer(name[3:])
     raise ConfigError(f"Unknown scorer {name!r}. Use 'cmu' or 'hf:NAME_OR_PATH'.")
