@@ -14,6 +14,7 @@ from typing import Any
 from .detect import FingerprintMatcher, doc_features, load_detector
 from .doc import Span
 from .errors import ConfigError, InputError
+from .lexicon import sources_mask
 from .restore import RestoreConfig, Restorer
 from .spin import Spinner, SpinResult
 from .tokenize import tokenize
@@ -68,8 +69,10 @@ def _matcher() -> FingerprintMatcher:
     return FingerprintMatcher()
 
 
-def _config(scorer: str, adapt: bool) -> RestoreConfig:
-    return replace(RestoreConfig(), scorer=scorer, adapt=adapt)
+def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
+    base = RestoreConfig()
+    channel = replace(base.channel, sources=sources_mask(thesauri))
+    return replace(base, scorer=scorer, adapt=adapt, channel=channel)
 
 
 def _validate(text: object) -> str:
@@ -105,8 +108,11 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _analyse(text: str, fingerprints: bool, scorer: str, adapt: bool) -> tuple[list[Span], list[Span], int, dict[str, float]]:
-    restorer = _restorer(_config(scorer, adapt))
+def _analyse(
+    text: str, fingerprints: bool, scorer: str, adapt: bool, thesauri: str = "all",
+    config: RestoreConfig | None = None,
+) -> tuple[list[Span], list[Span], int, dict[str, float]]:
+    restorer = _restorer(config or _config(scorer, adapt, thesauri))
     edits: list[Span] = []
     fps: list[Span] = []
     words = 0
@@ -142,6 +148,7 @@ def check(
     scorer: str = "cmu",
     adapt: bool = True,
     min_confidence: float = 0.5,
+    thesauri: str = "all",
 ) -> Report:
     """Decide whether ``text`` was machine-spun and which phrases were.
 
@@ -153,8 +160,8 @@ def check(
     text = _validate(text)
     if not 0.0 <= min_confidence <= 1.0:
         raise ConfigError(f"min_confidence must be between 0 and 1, got {min_confidence}.")
-    edits, fps, words, feats = _analyse(text, fingerprints, scorer, adapt)
-    model = load_detector()
+    edits, fps, words, feats = _analyse(text, fingerprints, scorer, adapt, thesauri)
+    model = load_detector(thesauri)
     p = model.probability(feats)
     spans = _merge([e for e in edits if e.confidence >= min_confidence], fps)
     return Report(
@@ -175,6 +182,7 @@ def restore(
     scorer: str = "cmu",
     adapt: bool = True,
     min_confidence: float = 0.5,
+    thesauri: str = "all",
 ) -> Restoration:
     """Undo spinning: replace suspicious spans by their likely originals.
 
@@ -187,7 +195,7 @@ def restore(
     text = _validate(text)
     if not 0.0 <= min_confidence <= 1.0:
         raise ConfigError(f"min_confidence must be between 0 and 1, got {min_confidence}.")
-    edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt)
+    edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt, thesauri)
     chosen = _merge([e for e in edits if e.confidence >= min_confidence], fps)
     parts: list[str] = []
     pos = 0

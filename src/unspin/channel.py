@@ -144,6 +144,15 @@ class Channel:
         self._cache[seen] = out
         return out
 
+    def zipf(self, phrase: str) -> float:
+        """Web frequency (zipf) of a phrase; its lemma's if the form is not listed."""
+        i = self.lexicon.ids.get(phrase)
+        if i is not None:
+            return float(self.lexicon.zipf[i])
+        from wordfreq import zipf_frequency
+
+        return float(zipf_frequency(phrase, "en"))
+
     @staticmethod
     def keep_cost(rho: float) -> float:
         """log10 P(a word with candidates was left alone)."""

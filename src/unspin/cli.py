@@ -155,6 +155,61 @@ def spin(
             sys.stdout.write("\n")
 
 
+@app.command("eval")
+@_errors_to_exit
+def eval_(
+    quick: bool = typer.Option(False, "--quick", help="Small public-domain fixtures only (under a minute)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    out: str = typer.Option("", "--out", help="Folder to write results.json into."),
+    corpora: str = typer.Option("", "--corpora", help="Folder with bbc/, mrpc/ (default: ../shared/data/corpora)."),
+    spinner_thesaurus: str = typer.Option("wordnet", "--spinner-thesaurus", help="Thesaurus the test spinner uses."),
+    restorer_thesauri: str = typer.Option("moby", "--restorer-thesauri", help="Thesauri the restorer may use (not the spinner's!)."),
+    docs: int = typer.Option(60, "--docs", help="Spun documents per rate (and clean documents)."),
+) -> None:
+    """Measure detection and restoration on held-out text spun by the reference spinner.
+
+    Example: unspin eval --quick ; unspin eval --docs 100 --out bench/out
+    """
+    from pathlib import Path
+
+    from .evaluate import EvalConfig, run_evaluation
+
+    con = Console(stderr=True)
+    cfg = EvalConfig(
+        quick=quick, corpora=corpora or None, spinner_thesaurus=spinner_thesaurus,
+        restorer_thesauri=restorer_thesauri, docs_per_rate=docs, clean_docs=docs,
+    )
+    with con.status("evaluating...") as status:
+        results = run_evaluation(cfg, progress=lambda m: status.update(f"evaluating: {m}"))
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        Path(out, "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        _print_json(results)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{results['corpus']}: spun with {spinner_thesaurus}, restored with {restorer_thesauri}")
+    for col in ("spin rate", "span P", "span R", "span F1", "doc AUC", "doc F1", "WER before", "WER after", "errors removed", "words/s"):
+        table.add_column(col, justify="right")
+    for rate, r in results["rates"].items():
+        table.add_row(
+            f"{float(rate):.0%}", f"{r['span']['precision']:.2f}", f"{r['span']['recall']:.2f}",
+            f"{r['span']['f1']:.2f}", f"{r['document']['roc_auc']:.3f}", f"{r['document']['f1']:.2f}",
+            f"{r['wer_before']:.3f}", f"{r['wer_after']:.3f}", f"{r['errors_removed']:.0%}",
+            f"{r['words_per_second']:.0f}",
+        )
+    con = _out()
+    con.print(table)
+    c = results["clean"]
+    con.print(f"clean text: {c['changed_word_share']:.2%} of words changed, "
+              f"{c['flagged_spun_share']:.0%} of documents flagged spun")
+    if "mrpc" in results:
+        con.print(f"human paraphrases (MRPC): {results['mrpc']['flagged_spun_share']:.0%} flagged spun")
+    if not results["corpora_found"]:
+        con.print("corpora not found: measured on the small fixtures only", style="yellow")
+
+
 def main() -> None:
     """Entry point of the ``unspin`` command."""
     app()

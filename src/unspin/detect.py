@@ -91,14 +91,20 @@ class DetectorModel:
         return "spun" if p >= hi else "clean" if p <= lo else "uncertain"
 
 
-@lru_cache(maxsize=1)
-def load_detector() -> DetectorModel:
-    """The shipped detector coefficients (``data/detector.json``)."""
+@lru_cache(maxsize=4)
+def load_detector(thesauri: str = "all") -> DetectorModel:
+    """The shipped detector coefficients (``data/detector.json``) for a thesaurus setting.
+
+    The features depend on which thesauri the restorer uses, so one model is
+    fitted per setting; unknown settings use the ``all`` model.
+    """
     ref = resources.files("unspin") / "data" / "detector.json"
     try:
         data = json.loads(ref.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        models = data["models"]
+        m = models.get(thesauri, models["all"])
+        band = data.get("uncertain_band", [0.35, 0.65])
+        return DetectorModel(float(m["bias"]), {k: float(v) for k, v in m["weights"].items()}, (band[0], band[1]))
+    except (OSError, ValueError, KeyError):
         # not fitted yet: a hand-set model on edit density
         return DetectorModel(bias=-4.0, weights={"edit_mass": 60.0, "fingerprints": 400.0})
-    band = data.get("uncertain_band", [0.35, 0.65])
-    return DetectorModel(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, (band[0], band[1]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Doc", "NUMBER", "PUNCT", "SYMBOL", "Span", "Token", "WORD"]
+__all__ = ["NUMBER", "PUNCT", "SYMBOL", "WORD", "Doc", "Span", "Token"]
 
 WORD = "word"
 NUMBER = "number"

@@ -12,8 +12,8 @@ out-of-vocabulary sentinel.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from .errors import ConfigError, ResourceError

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas
 
-__all__ = ["analyses", "inflect", "TAG_UPOS"]
+__all__ = ["TAG_UPOS", "analyses", "inflect"]
 
 # Inflected Penn tags and the universal POS they belong to
 TAG_UPOS = {

@@ -41,7 +41,11 @@ class RestoreConfig:
     rho_max: float = 0.45
     support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
     capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence
-    margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
+    margin: float = 1.0  # extra log10 cost per edit (trades recall for clean-text safety)
+    channel_scale: float = 0.8  # weight of log P(seen | original) against the language model
+    # the LM prefers frequent words; discount that preference per zipf unit the
+    # original is more common than what we see (rare correct words stay put)
+    unigram_discount: float = 0.3
     beam: int = 8
     max_span: int = 4
     scorer: str = "cmu"
@@ -128,8 +132,11 @@ class Restorer:
                 if length > 1 and not sent.joined[j - 2]:
                     break
                 seen = " ".join(sent.words[i:j])
+                seen_zipf = self.channel.zipf(seen)
                 for cand in self.channel.candidates(seen):
-                    cost = log_rho + cand.log_q - cfg.margin
+                    cost = log_rho + cfg.channel_scale * cand.log_q - cfg.margin
+                    if cfg.unigram_discount:
+                        cost -= cfg.unigram_discount * max(0.0, cand.unigram - seen_zipf)
                     if any(t.text[:1].isupper() for t in sent.tokens[i:j]) and i > 0:
                         cost -= cfg.capital_penalty
                     if support and support.get((seen, cand.original), 0) > 0:

@@ -1,0 +1,323 @@
+"""Evaluation: spin clean held-out text, then measure detection and restoration.
+
+``unspin eval`` builds held-out sets from clean corpora (BBC news, Reuters,
+State of the Union addresses; MRPC for human paraphrases) found under
+``../shared/data/corpora`` or ``--corpora``, spins them with the reference
+spinner using a thesaurus the restorer is *not* given, and reports span-level
+precision/recall/F1, document ROC-AUC/F1 and calibration, word error rate
+before/after restoration, damage on clean text, false alarms, and speed.
+``--quick`` uses the small public-domain fixtures shipped with the tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import resource
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import api
+from .errors import InputError
+from .restore import RestoreConfig
+from .spin import Spinner
+from .tokenize import tokenize
+
+__all__ = ["EvalConfig", "load_documents", "roc_auc", "run_evaluation", "word_error_rate"]
+
+
+@dataclass(frozen=True, slots=True)
+class EvalConfig:
+    quick: bool = False
+    corpora: str | None = None
+    rates: tuple[float, ...] = (0.05, 0.15, 0.30)
+    spinner_thesaurus: str = "wordnet"
+    restorer_thesauri: str = "moby"
+    docs_per_rate: int = 60
+    clean_docs: int = 60
+    max_words: int = 450
+    seed: int = 0
+    mrpc_groups: int = 40
+    split: str = "test"  # "train" for tuning, never tune on "test"
+    restore_config: RestoreConfig | None = None
+    baselines: tuple[str, ...] = ("fingerprints",)
+
+
+@dataclass
+class EvalDoc:
+    id: str
+    text: str
+
+
+def _split_of(doc_id: str) -> str:
+    h = int(hashlib.sha1(doc_id.encode()).hexdigest()[:8], 16) % 10
+    return "train" if h < 6 else "dev" if h < 7 else "test"
+
+
+def default_corpora() -> Path | None:
+    for cand in (os.environ.get("UNSPIN_CORPORA"), "../shared/data/corpora", "../../shared/data/corpora"):
+        if cand and Path(cand, "bbc").is_dir():
+            return Path(cand)
+    return None
+
+
+def _trim(text: str, max_words: int) -> str:
+    """Whole paragraphs/sentences up to about ``max_words`` words."""
+    out, n = [], 0
+    for para in re.split(r"(?<=[.!?])\s+|\n+", text.strip()):
+        w = len(para.split())
+        if n and n + w > max_words:
+            break
+        out.append(para)
+        n += w
+    return " ".join(out)
+
+
+def load_documents(root: Path | None, quick: bool, split: str) -> tuple[str, list[EvalDoc]]:
+    """Clean documents of one split: ``(description, docs)``."""
+    if quick or root is None:
+        fx = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "clean"
+        docs = [EvalDoc(p.stem, p.read_text(encoding="utf-8")) for p in sorted(fx.glob("*.txt"))]
+        if not docs:
+            raise InputError("No evaluation fixtures found (tests/fixtures/clean). Run from a source checkout.")
+        return "State of the Union excerpts (public domain, tests/fixtures)", docs
+    docs = []
+    for p in sorted((root / "bbc").glob("*/*.txt")):
+        doc_id = f"bbc/{p.parent.name}/{p.stem}"
+        if _split_of(doc_id) == split:
+            lines = p.read_text(encoding="latin-1").split("\n", 1)
+            docs.append(EvalDoc(doc_id, lines[1].strip() if len(lines) > 1 else lines[0]))
+    return "BBC News 2004-05 (held-out split)", docs
+
+
+def _mrpc_groups(root: Path | None, groups: int, split: str) -> list[str]:
+    """Human paraphrases: second sentences of MRPC paraphrase pairs, 10 per pseudo-document."""
+    if root is None or not (root / "mrpc" / "msr_paraphrase_test.txt").exists():
+        return []
+    sents = []
+    name = "msr_paraphrase_test.txt" if split == "test" else "msr_paraphrase_train.txt"
+    for line in (root / "mrpc" / name).read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
+        f = line.split("\t")
+        if len(f) == 5 and f[0] == "1":
+            sents.append(f[4].strip())
+    return [" ".join(sents[i : i + 10]) for i in range(0, min(len(sents), groups * 10), 10)]
+
+
+def _words(text: str) -> list[str]:
+    return [t.lower for t in tokenize(text).tokens if t.kind in ("word", "number")]
+
+
+def word_error_rate(ref: list[str], hyp: list[str]) -> float:
+    """Word-level Levenshtein distance divided by the reference length."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(ref, hyp) / max(1, len(ref))
+
+
+def roc_auc(scores: list[float], labels: list[int]) -> float:
+    """Area under the ROC curve (Mann-Whitney U; ties count half)."""
+    pos = [s for s, y in zip(scores, labels) if y]
+    neg = [s for s, y in zip(scores, labels) if not y]
+    if not pos or not neg:
+        return float("nan")
+    wins = 0.0
+    for p in pos:
+        for n in neg:
+            wins += 1.0 if p > n else 0.5 if p == n else 0.0
+    return wins / (len(pos) * len(neg))
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _doc_f1(probs: list[float], labels: list[int], threshold: float = 0.5) -> dict[str, float]:
+    tp = sum(1 for p, y in zip(probs, labels) if p >= threshold and y)
+    fp = sum(1 for p, y in zip(probs, labels) if p >= threshold and not y)
+    fn = sum(1 for p, y in zip(probs, labels) if p < threshold and y)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": prec, "recall": rec, "f1": _f1(prec, rec)}
+
+
+def _reliability(probs: list[float], labels: list[int], bins: int = 5) -> list[dict[str, float]]:
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, p in enumerate(probs) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if idx:
+            out.append({
+                "bin": f"{lo:.1f}-{hi:.1f}",
+                "n": len(idx),
+                "mean_predicted": sum(probs[i] for i in idx) / len(idx),
+                "observed_spun": sum(labels[i] for i in idx) / len(idx),
+            })
+    return out
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass
+class _Counts:
+    tp_pred: int = 0
+    n_pred: int = 0
+    tp_gold: int = 0
+    n_gold: int = 0
+    wer_before: float = 0.0
+    wer_after: float = 0.0
+    ref_words: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    probs: list[float] = field(default_factory=list)
+
+
+def _analyse(text: str, cfg: EvalConfig) -> tuple[list[Any], list[Any], float, str]:
+    """One pass of the restorer: (model edits, fingerprint spans, probability, restored text)."""
+    rc = cfg.restore_config or api._config("cmu", True, cfg.restorer_thesauri)
+    edits, fps, _words, feats = api._analyse(text, True, rc.scorer, rc.adapt, config=rc)
+    from .detect import load_detector
+
+    p = load_detector(cfg.restorer_thesauri).probability(feats)
+    chosen = api._merge([e for e in edits if e.confidence >= 0.5], fps)
+    parts, pos = [], 0
+    for s in chosen:
+        parts += [text[pos : s.start], s.suggestion]
+        pos = s.end
+    parts.append(text[pos:])
+    return edits, chosen, p, "".join(parts)
+
+
+def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run the whole evaluation; returns a JSON-ready dict of results."""
+    say = progress or (lambda _m: None)
+    root = None if cfg.quick else (Path(cfg.corpora) if cfg.corpora else default_corpora())
+    if cfg.corpora and (root is None or not (root / "bbc").is_dir()):
+        raise InputError(f"No corpora at {cfg.corpora!r} (expected a bbc/ folder). Use --quick for the fixtures.")
+    desc, docs = load_documents(root, cfg.quick, cfg.split)
+    docs = [EvalDoc(d.id, _trim(d.text, cfg.max_words)) for d in docs]
+    docs = [d for d in docs if len(d.text.split()) >= 40]
+    results: dict[str, Any] = {
+        "corpus": desc,
+        "corpora_found": root is not None,
+        "split": cfg.split,
+        "spinner_thesaurus": cfg.spinner_thesaurus,
+        "restorer_thesauri": cfg.restorer_thesauri,
+        "rates": {},
+    }
+    n_clean = min(cfg.clean_docs, len(docs))
+    clean_docs = docs[:n_clean]
+    # clean text: damage and false alarms
+    say(f"clean text: {n_clean} documents")
+    clean = _Counts()
+    clean_changed = 0
+    t0 = time.perf_counter()
+    for d in clean_docs:
+        edits, chosen, p, restored = _analyse(d.text, cfg)
+        ref = _words(d.text)
+        clean.words += len(ref)
+        clean_changed += round(word_error_rate(ref, _words(restored)) * len(ref))
+        clean.probs.append(p)
+    clean.seconds = time.perf_counter() - t0
+    results["clean"] = {
+        "documents": n_clean,
+        "words": clean.words,
+        "changed_word_share": clean_changed / max(1, clean.words),
+        "flagged_spun_share": sum(p >= 0.5 for p in clean.probs) / max(1, n_clean),
+        "words_per_second": clean.words / max(1e-9, clean.seconds),
+    }
+    mrpc = _mrpc_groups(root, cfg.mrpc_groups, cfg.split)
+    if mrpc:
+        say(f"MRPC human paraphrases: {len(mrpc)} groups of 10 sentences")
+        mp = [_analyse(t, cfg)[2] for t in mrpc]
+        results["mrpc"] = {"groups": len(mp), "flagged_spun_share": sum(p >= 0.5 for p in mp) / len(mp)}
+    fp_screen = None
+    if "fingerprints" in cfg.baselines:
+        from .detect import FingerprintMatcher
+
+        fp_screen = FingerprintMatcher()
+    # spun text at each rate; spun docs are drawn after the clean ones so no document is in both
+    pool = docs[n_clean:] or docs
+    for rate in cfg.rates:
+        say(f"spin rate {rate:.0%}")
+        spinner = Spinner(thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed)
+        c = _Counts()
+        fp_scores: list[float] = []
+        fp_tp = fp_pred = fp_gold_hit = 0
+        fp_words = 0
+        fp_seconds = 0.0
+        for k, d in enumerate(pool[: cfg.docs_per_rate]):
+            spun = replace(spinner, seed=cfg.seed * 1000 + k) if False else Spinner(
+                thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed * 1000 + k, lexicon=spinner.lexicon
+            )
+            res = spun(d.text)
+            t0 = time.perf_counter()
+            edits, chosen, p, restored = _analyse(res.text, cfg)
+            c.seconds += time.perf_counter() - t0
+            ref = _words(d.text)
+            c.ref_words += len(ref)
+            c.words += len(_words(res.text))
+            c.wer_before += word_error_rate(ref, _words(res.text)) * len(ref)
+            c.wer_after += word_error_rate(ref, _words(restored)) * len(ref)
+            gold = [(e.start, e.end) for e in res.edits]
+            pred = [(s.start, s.end) for s in chosen]
+            c.n_pred += len(pred)
+            c.tp_pred += sum(1 for s in pred if any(_overlaps(s, g) for g in gold))
+            c.n_gold += len(gold)
+            c.tp_gold += sum(1 for g in gold if any(_overlaps(s, g) for s in pred))
+            c.probs.append(p)
+            if fp_screen is not None:
+                t1 = time.perf_counter()
+                fps = fp_screen(tokenize(res.text))
+                fp_seconds += time.perf_counter() - t1
+                fp_words += len(ref)
+                fpred = [(s.start, s.end) for s in fps]
+                fp_pred += len(fpred)
+                fp_tp += sum(1 for s in fpred if any(_overlaps(s, g) for g in gold))
+                fp_gold_hit += sum(1 for g in gold if any(_overlaps(s, g) for s in fpred))
+                fp_scores.append(1.0 if fps else 0.0)
+        prec = c.tp_pred / max(1, c.n_pred)
+        rec = c.tp_gold / max(1, c.n_gold)
+        labels = [1] * len(c.probs) + [0] * len(clean.probs)
+        probs = c.probs + clean.probs
+        wb, wa = c.wer_before / max(1, c.ref_words), c.wer_after / max(1, c.ref_words)
+        entry: dict[str, Any] = {
+            "documents": len(c.probs),
+            "gold_spans": c.n_gold,
+            "span": {"precision": prec, "recall": rec, "f1": _f1(prec, rec)},
+            "document": {"roc_auc": roc_auc(probs, labels), **_doc_f1(probs, labels)},
+            "calibration": _reliability(probs, labels),
+            "wer_before": wb,
+            "wer_after": wa,
+            "errors_removed": (wb - wa) / wb if wb else 0.0,
+            "words_per_second": c.words / max(1e-9, c.seconds),
+        }
+        if fp_screen is not None:
+            fprec = fp_tp / max(1, fp_pred)
+            frec = fp_gold_hit / max(1, c.n_gold)
+            fl = fp_scores + [0.0] * len(clean.probs)  # the list never fires on clean news here
+            entry["baseline_fingerprints"] = {
+                "span": {"precision": fprec, "recall": frec, "f1": _f1(fprec, frec)},
+                "document": {"roc_auc": roc_auc(fl, labels), **_doc_f1(fl, labels)},
+                "words_per_second": fp_words / max(1e-9, fp_seconds),
+            }
+        results["rates"][f"{rate:.2f}"] = entry
+    results["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+def training_documents(root: Path, split: str = "train") -> Iterable[EvalDoc]:
+    """Clean documents for fitting (never the test split)."""
+    if split == "test":
+        raise ValueError("never fit on the test split")
+    yield from load_documents(root, False, split)[1]
+
+
+def _finite(x: float) -> float:
+    return x if math.isfinite(x) else float("nan")

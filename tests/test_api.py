@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import unspin
+from unspin.errors import ConfigError, InputError
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=1, max_size=300))
+def test_check_and_restore_never_raise_on_unicode(text: str) -> None:
+    if not text.strip():
+        with pytest.raises(InputError):
+            unspin.check(text)
+        return
+    report = unspin.check(text)
+    assert 0.0 <= report.spun_probability <= 1.0
+    for s in report.spans:
+        assert text[s.start : s.end] == s.text
+    unspin.restore(text)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(InputError):
+        unspin.check(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError):
+        unspin.check("Some text.", min_confidence=2.0)
+    with pytest.raises(ConfigError):
+        unspin.check("Some text.", thesauri="roget")
+    with pytest.raises(ConfigError):
+        unspin.check("Some text.", scorer="nonsense")
+
+
+def test_spun_scores_higher_than_clean(clean_texts: list[str]) -> None:
+    clean = unspin.check(clean_texts[4])
+    spun = unspin.check(unspin.spin(clean_texts[4], rate=0.35, seed=1, thesaurus="moby").text)
+    assert spun.spun_probability > clean.spun_probability
+    assert clean.verdict != "spun"
+
+
+def test_long_input_is_chunked_with_exact_offsets(clean_texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin import api
+
+    monkeypatch.setattr(api, "CHUNK_CHARS", 500)
+    text = "\n\n".join(clean_texts[:3])
+    spun = unspin.spin(text, rate=0.3, seed=4, thesaurus="moby").text
+    report = unspin.check(spun)
+    assert report.words == unspin.tokenize(spun).words
+    for s in report.spans:
+        assert spun[s.start : s.end] == s.text
+
+
+def test_fingerprints_can_be_turned_off() -> None:
+    text = "We train a counterfeit consciousness model on the data."
+    with_fp = unspin.check(text)
+    assert any(s.source == "fingerprint" for s in with_fp.spans)
+    without = unspin.check(text, fingerprints=False)
+    assert not any(s.source == "fingerprint" for s in without.spans)

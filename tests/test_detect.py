@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from unspin.detect import DetectorModel, FingerprintMatcher, load_detector
+from unspin.lexicon import load_fingerprints
+from unspin.tokenize import tokenize
+
+
+def test_fingerprint_list_is_filtered() -> None:
+    fps = load_fingerprints()
+    assert 3000 < len(fps) < 7299
+    # search expressions (AND/NOT) and single words are not fingerprints
+    assert all(" and " not in p or '"' not in p for p in fps)
+    assert all(" " in p for p in fps)
+    assert "counterfeit consciousness" in fps
+
+
+def test_matcher_finds_phrases_with_offsets() -> None:
+    text = "Deep learning, i.e. profound learning, and counterfeit consciousness."
+    spans = FingerprintMatcher()(tokenize(text))
+    found = {s.text.lower(): s for s in spans}
+    assert "counterfeit consciousness" in found
+    s = found["counterfeit consciousness"]
+    assert text[s.start : s.end] == s.text and s.source == "fingerprint"
+    assert s.suggestion.lower() == "artificial intelligence"
+
+
+def test_ordinary_text_has_no_fingerprints(clean_texts: list[str]) -> None:
+    m = FingerprintMatcher()
+    hits = [s.text for t in clean_texts for s in m(tokenize(t))]
+    assert len(hits) <= 1, hits
+
+
+def test_detector_probability_and_verdict() -> None:
+    model = DetectorModel(bias=-2.0, weights={"edit_mass": 20.0})
+    assert model.probability({"edit_mass": 0.0}) < 0.2
+    assert model.probability({"edit_mass": 0.3}) > 0.95
+    assert model.verdict(0.9) == "spun" and model.verdict(0.1) == "clean" and model.verdict(0.5) == "uncertain"
+    assert isinstance(load_detector(), DetectorModel)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unspin import restore
+from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode
+from unspin.tokenize import tokenize
+
+
+@pytest.fixture(scope="module")
+def restorer() -> Restorer:
+    return Restorer(replace(RestoreConfig(), beam=10_000))
+
+
+def test_apply_case() -> None:
+    assert apply_case("security", ["Safety"]) == "Security"
+    assert apply_case("foreign minister", ["Overseas", "Minister"]) == "Foreign Minister"
+    assert apply_case("said", ["MENTIONED"]) == "SAID"
+    assert apply_case("said", ["mentioned"]) == "said"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["He mentioned the costs rose.", "The navy alliance moved in opposition to them.", "Officials informed reporters."],
+)
+def test_beam_search_matches_brute_force_oracle(restorer: Restorer, sentence: str) -> None:
+    doc = tokenize(sentence)
+    sent = _Sentence(doc, *doc.sentences[0])
+    rho = 0.15
+    arcs = restorer.arcs(sent, rho, None)
+    # keep the oracle tractable: at most 3 arcs per slot
+    arcs = [a[:3] for a in arcs]
+    _chosen, score = restorer.decode(sent, arcs, rho)
+    assert math.isclose(score, brute_force_decode(restorer, sent.words, arcs, rho), abs_tol=1e-6)
+
+
+def test_restores_a_spun_phrase() -> None:
+    # the channel and LM must turn a thesaurus swap back in an ordinary context
+    out = restore("The police said the regulation enforcement officers were there.")
+    assert any(e.suggestion.lower() == "law" for e in out.edits)
+
+
+def test_clean_sentence_is_mostly_left_alone(clean_texts: list[str]) -> None:
+    text = clean_texts[3]
+    res = restore(text)
+    assert len(res.edits) <= max(2, len(text.split()) // 50)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=1, max_size=200).filter(lambda s: s.strip()))
+def test_text_outside_edits_is_untouched(text: str) -> None:
+    res = restore(text)
+    pos, out_pos = 0, 0
+    for e in res.edits:
+        assert text[e.start : e.end] == e.text
+        keep = text[pos : e.start]
+        assert res.text[out_pos : out_pos + len(keep)] == keep
+        out_pos += len(keep) + len(e.suggestion)
+        pos = e.end
+    assert res.text[out_pos:] == text[pos:]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(["the", "navy", "mentioned", "costs", "Safety", "in", "opposition", "to", ",", ".", "\n", "12", "vitality", "’s"]), min_size=1, max_size=25))
+def test_spans_are_valid_on_word_salad(words: list[str]) -> None:
+    text = " ".join(words)
+    if not text.strip():
+        return
+    res = restore(text)
+    last = -1
+    for e in res.edits:
+        assert 0 <= e.start < e.end <= len(text)
+        assert e.start >= last
+        assert 0.0 <= e.confidence <= 1.0
+        last = e.end

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from unspin import spin
+from unspin.cli import app
+from unspin.errors import ConfigError
+
+
+def test_deterministic_for_a_seed(clean_texts: list[str]) -> None:
+    text = clean_texts[0]
+    assert spin(text, rate=0.2, seed=5).text == spin(text, rate=0.2, seed=5).text
+    assert spin(text, rate=0.2, seed=5).text != spin(text, rate=0.2, seed=6).text
+
+
+@pytest.mark.parametrize("thesaurus", ["wordnet", "moby", "mythes"])
+def test_gold_alignment_is_exact(clean_texts: list[str], thesaurus: str) -> None:
+    text = clean_texts[1]
+    res = spin(text, rate=0.3, seed=1, thesaurus=thesaurus)
+    assert res.edits
+    # every edit points at its text in both the spun output and the original
+    for e in res.edits:
+        assert res.text[e.start : e.end] == e.text
+        assert text[e.orig_start : e.orig_end] == e.original
+        assert e.text != e.original
+    # undoing the edits gives back the original exactly
+    parts, pos = [], 0
+    for e in res.edits:
+        parts += [res.text[pos : e.start], e.original]
+        pos = e.end
+    parts.append(res.text[pos:])
+    assert "".join(parts) == text
+
+
+@pytest.mark.parametrize("rate", [0.05, 0.15, 0.3])
+def test_rate_is_honoured(clean_texts: list[str], rate: float) -> None:
+    text = "\n\n".join(clean_texts[:4])
+    res = spin(text, rate=rate, seed=2, thesaurus="moby")
+    assert abs(res.rate - rate) <= 0.02
+
+
+def test_zero_rate_changes_nothing(clean_texts: list[str]) -> None:
+    res = spin(clean_texts[2], rate=0.0, seed=0)
+    assert res.text == clean_texts[2] and not res.edits
+
+
+def test_bad_rate_and_thesaurus() -> None:
+    with pytest.raises(ConfigError):
+        spin("Some text here.", rate=1.5)
+    with pytest.raises(ConfigError):
+        spin("Some text here.", thesaurus="roget")
+
+
+def test_cli_spin_json(clean_texts: list[str]) -> None:
+    res = CliRunner().invoke(app, ["spin", "--json", "--rate", "0.3", "--seed", "3", "-"], input=clean_texts[0])
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert data["edits"] and data["text"] != clean_texts[0]
+    bad = CliRunner().invoke(app, ["spin", "--thesaurus", "roget", "-"], input=clean_texts[0])
+    assert bad.exit_code == 2 and "Unknown thesaurus" in bad.output
+
+
+def test_help_says_test_data_generator() -> None:
+    res = CliRunner().invoke(app, ["spin", "--help"])
+    assert "TEST-DATA GENERATOR" in res.stdout
