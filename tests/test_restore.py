@@ -78,3 +78,39 @@ def test_spans_are_valid_on_word_salad(words: list[str]) -> None:
         assert e.start >= last
         assert 0.0 <= e.confidence <= 1.0
         last = e.end
+
+
+class _PreferLastOption:
+    """A stand-in rescoring model that always likes the last option offered."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.picked: list[str] = []
+
+    def score_options(self, words, start, end, options):  # type: ignore[no-untyped-def]
+        self.picked.append(" ".join(options[-1]))
+        return [0.0] * (len(options) - 1) + [50.0]
+
+
+def test_rescorer_sees_only_suspicious_spans_and_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    R = importlib.import_module("unspin.restore")
+    fake = _PreferLastOption()
+    monkeypatch.setattr(R, "get_option_scorer", lambda name: fake)
+    r = Restorer(replace(RestoreConfig(), rescorer="hf:fake"))
+    doc = tokenize("The navy alliance moved in opposition to rising vitality costs, officials informed reporters.")
+    plain = Restorer()(doc)
+    edits = r(doc)
+    assert plain and fake.picked
+    # only spans the decoder found are rescored, and the model's choice wins
+    assert len(fake.picked) <= 2 * len(plain)
+    assert {e.suggestion.lower() for e in edits} <= set(fake.picked)
+
+
+def test_unknown_scorer_is_a_config_error() -> None:
+    from unspin.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        restore("Some text here.", scorer="gpt-17")

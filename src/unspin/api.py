@@ -72,6 +72,11 @@ def _matcher() -> FingerprintMatcher:
 def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
     base = RestoreConfig()
     channel = replace(base.channel, sources=sources_mask(thesauri))
+    if scorer.startswith("hf:"):
+        # neural models rescore the n-gram decoder's suspicious spans
+        return replace(base, scorer="cmu", rescorer=scorer, adapt=adapt, channel=channel)
+    if scorer != "cmu":
+        raise ConfigError(f"Unknown scorer {scorer!r}. Use 'cmu' or 'hf:NAME_OR_PATH'.")
     return replace(base, scorer=scorer, adapt=adapt, channel=channel)
 
 

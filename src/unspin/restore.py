@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
 from .lexicon import Lexicon, load_lexicon
-from .lm import BOS, EOS, Scorer, get_scorer, lm_word
+from .lm import BOS, EOS, OptionScorer, Scorer, get_option_scorer, get_scorer, lm_word
 
 __all__ = ["Arc", "RestoreConfig", "Restorer", "apply_case", "brute_force_decode"]
 
@@ -48,7 +48,9 @@ class RestoreConfig:
     unigram_discount: float = 0.3
     beam: int = 8
     max_span: int = 4
-    scorer: str = "cmu"
+    scorer: str = "cmu"  # n-gram scorer of the decoder
+    rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
+    rescore_options: int = 4
     channel: ChannelConfig = field(default_factory=ChannelConfig)
 
 
@@ -114,6 +116,9 @@ class Restorer:
         self.lexicon = lexicon or load_lexicon()
         self.scorer = scorer or get_scorer(self.config.scorer)
         self.channel = Channel(self.lexicon, self.config.channel)
+        self.rescorer: OptionScorer | None = (
+            get_option_scorer(self.config.rescorer) if self.config.rescorer else None
+        )
 
     # -- lattice ---------------------------------------------------------
     def arcs(self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None) -> list[list[Arc]]:
@@ -239,9 +244,46 @@ class Restorer:
                 continue
             chosen, _score = self.decode(sent, arcs, rho)
             if chosen:
-                for arc, conf in zip(chosen, self.confidences(sent, chosen, rho)):
+                confs = self.confidences(sent, chosen, rho)
+                if self.rescorer is not None:
+                    chosen, confs = self.rescore(sent, arcs, chosen, confs)
+                for arc, conf in zip(chosen, confs):
                     found.append((sent, arc, conf))
         return found
+
+    def rescore(
+        self, sent: _Sentence, arcs: list[list[Arc]], chosen: list[Arc], confs: list[float]
+    ) -> tuple[list[Arc], list[float]]:
+        """Let the rescoring model choose among each edit's options in context.
+
+        Only the spans the n-gram decoder already found suspicious are sent to
+        the (slow) model: the kept text, the chosen original and the next best
+        alternatives for the same span. The model's log-scores plus the channel
+        costs decide; the confidence is the softmax share of the winner
+        against keeping the span.
+        """
+        assert self.rescorer is not None
+        keep = math.log10(1.0 - 0.5)
+        out_arcs: list[Arc] = []
+        out_confs: list[float] = []
+        words = list(sent.words)
+        for arc, conf in zip(chosen, confs):
+            same = [a for a in arcs[arc.i] if a.length == arc.length]
+            same.sort(key=lambda a: a.cost, reverse=True)
+            options = [arc] + [a for a in same if a.words != arc.words][: self.config.rescore_options - 1]
+            scores = self.rescorer.score_options(
+                words, arc.i, arc.i + arc.length,
+                [list(words[arc.i : arc.i + arc.length])] + [list(a.words) for a in options],
+            )
+            kept = scores[0] + keep
+            totals = [sc + a.cost for sc, a in zip(scores[1:], options)]
+            k = max(range(len(options)), key=lambda j: totals[j])
+            log_odds = max(-30.0, min(30.0, totals[k] - kept))
+            new_conf = 1.0 / (1.0 + 10.0 ** (-log_odds))
+            if new_conf >= 0.5 or conf >= 0.5:
+                out_arcs.append(options[k])
+                out_confs.append(min(new_conf, max(conf, new_conf)))
+        return out_arcs, out_confs
 
     def __call__(self, doc: Doc) -> list[Span]:
         """Restore ``doc``: return the edits (spans with suggestions), in order."""
