@@ -20,6 +20,7 @@ import numpy as np
 from .errors import ConfigError, ResourceError
 
 __all__ = [
+    "FUNCTION_WORDS",
     "MOBY",
     "MYTHES",
     "MYTHES_RELATED",
@@ -31,6 +32,12 @@ __all__ = [
     "load_lexicon",
     "sources_mask",
 ]
+
+#: Words a spinner leaves alone (closed-class words); multi-word expressions
+#: made of them ("as well as") can still be replaced.
+FUNCTION_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "nor", "so", "than", "that", "this", "these", "those", "there", "here", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "we", "us", "our", "you", "your", "i", "me", "my", "mine", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "all", "any", "each", "both", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "up", "down", "out", "off", "over", "under", "again", "then", "once", "into", "onto", "upon", "about", "just", "also", "s", "t"]
+)
 
 MOBY, MYTHES, MYTHES_RELATED, WORDNET = 1, 2, 4, 8
 #: Thesaurus names accepted by ``--thesaurus`` and the restorer's ``sources``.

@@ -18,16 +18,64 @@ Jelinek (1997) for beam-searched n-gram decoding.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
+from functools import lru_cache
+from importlib import resources
 from dataclasses import dataclass, field
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import FUNCTION_WORDS, Lexicon, load_lexicon
 from .lm import BOS, EOS, OptionScorer, Scorer, get_option_scorer, get_scorer, lm_word
 
-__all__ = ["Arc", "RestoreConfig", "Restorer", "apply_case", "brute_force_decode"]
+__all__ = [
+    "EDIT_FEATURES",
+    "Arc",
+    "EditModel",
+    "RestoreConfig",
+    "Restorer",
+    "apply_case",
+    "brute_force_decode",
+    "load_edit_model",
+]
+
+EDIT_FEATURES = (
+    "log_odds", "lm_gain", "log_q", "zipf_original", "zipf_seen", "n_sources", "seen_words",
+    "original_words", "capital", "function_seen", "log_rho", "supported", "seen_known",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EditModel:
+    """Logistic model of P(an edit undoes a real substitution | its evidence).
+
+    Fitted by ``bench/fit_edits.py`` on synthetic spins made with thesauri the
+    restorer does not use; replaces the single hand-set decision margin.
+    """
+
+    bias: float
+    weights: dict[str, float]
+    mean: dict[str, float]
+    scale: dict[str, float]
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias
+        for k, w in self.weights.items():
+            z += w * (features.get(k, 0.0) - self.mean.get(k, 0.0)) / (self.scale.get(k, 1.0) or 1.0)
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+@lru_cache(maxsize=8)
+def load_edit_model(sources: int) -> EditModel | None:
+    """The shipped edit model for a thesaurus mask (``None`` if not fitted)."""
+    try:
+        data = json.loads((resources.files("unspin") / "data" / "edit_model.json").read_text(encoding="utf-8"))
+        m = data["models"][str(sources)]
+    except (OSError, ValueError, KeyError):
+        return None
+    return EditModel(float(m["bias"]), m["weights"], m["mean"], m["scale"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +89,18 @@ class RestoreConfig:
     rho_max: float = 0.45
     support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
     capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence
-    margin: float = 1.0  # extra log10 cost per edit (trades recall for clean-text safety)
-    channel_scale: float = 0.8  # weight of log P(seen | original) against the language model
+    margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
+    channel_scale: float = 0.7  # weight of log P(seen | original) against the language model
     # the LM prefers frequent words; discount that preference per zipf unit the
     # original is more common than what we see (rare correct words stay put)
     unigram_discount: float = 0.3
+    symmetric_discount: bool = False  # also credit originals rarer than the seen word
     beam: int = 8
     max_span: int = 4
     scorer: str = "cmu"  # n-gram scorer of the decoder
     rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
     rescore_options: int = 4
+    use_edit_model: bool = True  # confidences from the fitted edit model when one is shipped
     channel: ChannelConfig = field(default_factory=ChannelConfig)
 
 
@@ -64,6 +114,8 @@ class Arc:
     cost: float  # channel log10 cost
     seen: str
     candidate: Candidate | None
+    seen_zipf: float = 0.0
+    capital: bool = False
 
 
 def apply_case(suggestion: str, seen_tokens: list[str]) -> str:
@@ -116,6 +168,9 @@ class Restorer:
         self.lexicon = lexicon or load_lexicon()
         self.scorer = scorer or get_scorer(self.config.scorer)
         self.channel = Channel(self.lexicon, self.config.channel)
+        self.edit_model: EditModel | None = (
+            load_edit_model(self.config.channel.sources) if self.config.use_edit_model else None
+        )
         self.rescorer: OptionScorer | None = (
             get_option_scorer(self.config.rescorer) if self.config.rescorer else None
         )
@@ -138,15 +193,19 @@ class Restorer:
                     break
                 seen = " ".join(sent.words[i:j])
                 seen_zipf = self.channel.zipf(seen)
+                capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
                 for cand in self.channel.candidates(seen):
                     cost = log_rho + cfg.channel_scale * cand.log_q - cfg.margin
                     if cfg.unigram_discount:
-                        cost -= cfg.unigram_discount * max(0.0, cand.unigram - seen_zipf)
-                    if any(t.text[:1].isupper() for t in sent.tokens[i:j]) and i > 0:
+                        diff = cand.unigram - seen_zipf
+                        cost -= cfg.unigram_discount * (diff if cfg.symmetric_discount else max(0.0, diff))
+                    if capital:
                         cost -= cfg.capital_penalty
                     if support and support.get((seen, cand.original), 0) > 0:
                         cost += cfg.support_boost
-                    out[i].append(Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand))
+                    out[i].append(
+                        Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand, seen_zipf, capital)
+                    )
         return out
 
     def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
@@ -212,8 +271,15 @@ class Restorer:
             h2, h1 = h1, w
         return out
 
-    def confidences(self, sent: _Sentence, chosen: list[Arc], rho: float) -> list[float]:
-        """Posterior of each edit against keeping its span, the rest of the path fixed."""
+    def evidence(
+        self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None
+    ) -> list[dict[str, float]]:
+        """Features of each chosen edit, for the edit model (see ``EDIT_FEATURES``).
+
+        ``log_odds`` is the decoder's posterior odds of the edit against keeping
+        its span with the rest of the best path fixed; ``lm_gain`` the language
+        model's part of it alone.
+        """
         keep = math.log10(1.0 - rho)
         out_words: list[list[str]] = [[w] for w in sent.words]
         for arc in chosen:
@@ -221,19 +287,51 @@ class Restorer:
             for k in range(arc.i + 1, arc.i + arc.length):
                 out_words[k] = []
         best = sum(self._path_score([w for ws in out_words for w in ws]))
-        confs = []
+        feats = []
+        sources = self.config.channel.sources
         for arc in chosen:
             alt = list(out_words)
             alt[arc.i : arc.i + arc.length] = [[w] for w in sent.words[arc.i : arc.i + arc.length]]
             without = sum(self._path_score([w for ws in alt for w in ws]))
+            lm_gain = best - without
             log_odds = (best + arc.cost) - (without + keep)
-            confs.append(1.0 / (1.0 + 10.0 ** (-max(-30.0, min(30.0, log_odds)))))
-        return confs
+            cand = arc.candidate
+            mask = (cand.mask if cand else 0) & sources
+            seen_words = arc.seen.split(" ")
+            feats.append({
+                "log_odds": max(-10.0, min(10.0, log_odds)),
+                "lm_gain": max(-10.0, min(10.0, lm_gain)),
+                "log_q": cand.log_q if cand else 0.0,
+                "zipf_original": cand.unigram if cand else 0.0,
+                "zipf_seen": arc.seen_zipf,
+                "n_sources": float(bin(mask).count("1")),
+                "seen_words": float(len(seen_words)),
+                "original_words": float(len(arc.words)),
+                "capital": float(arc.capital),
+                "function_seen": float(all(w in FUNCTION_WORDS for w in seen_words)),
+                "log_rho": math.log10(rho),
+                "supported": float(bool(support and support.get((arc.seen, " ".join(arc.words)), 0))),
+                "seen_known": float(all(self.scorer.known(w) for w in seen_words)),
+            })
+        return feats
+
+    def confidences(
+        self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None = None
+    ) -> list[float]:
+        """Probability that each chosen edit undoes a real substitution.
+
+        With a fitted edit model (``data/edit_model.json``) this is its logistic
+        output over :meth:`evidence`; otherwise the decoder's posterior odds.
+        """
+        feats = self.evidence(sent, chosen, rho, support)
+        if self.edit_model is not None:
+            return [self.edit_model.probability(f) for f in feats]
+        return [1.0 / (1.0 + 10.0 ** (-f["log_odds"])) for f in feats]
 
     # -- document --------------------------------------------------------
     def _pass(
         self, doc: Doc, rho: float, support: Counter[tuple[str, str]] | None
-    ) -> list[tuple[_Sentence, Arc, float]]:
+    ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
         found = []
         for first, last in doc.sentences:
             sent = _Sentence(doc, first, last)
@@ -244,11 +342,16 @@ class Restorer:
                 continue
             chosen, _score = self.decode(sent, arcs, rho)
             if chosen:
-                confs = self.confidences(sent, chosen, rho)
+                feats = self.evidence(sent, chosen, rho, support)
+                if self.edit_model is not None:
+                    confs = [self.edit_model.probability(f) for f in feats]
+                else:
+                    confs = [1.0 / (1.0 + 10.0 ** (-f["log_odds"])) for f in feats]
                 if self.rescorer is not None:
                     chosen, confs = self.rescore(sent, arcs, chosen, confs)
-                for arc, conf in zip(chosen, confs):
-                    found.append((sent, arc, conf))
+                    feats = [{} for _ in chosen]
+                for arc, conf, f in zip(chosen, confs, feats):
+                    found.append((sent, arc, conf, f))
         return found
 
     def rescore(
@@ -287,36 +390,39 @@ class Restorer:
 
     def __call__(self, doc: Doc) -> list[Span]:
         """Restore ``doc``: return the edits (spans with suggestions), in order."""
+        return [span for span, _f in self.proposals(doc)]
+
+    def proposals(self, doc: Doc) -> list[tuple[Span, dict[str, float]]]:
+        """Every edit of the best paths with the evidence behind it (for fitting)."""
         cfg = self.config
         found = self._pass(doc, cfg.rho, None)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:
             words = max(doc.words, 1)
-            mass = sum(conf for _s, _a, conf in found)
+            mass = sum(conf for _s, _a, conf, _f in found)
             rho = (mass + cfg.rho_prior_strength * cfg.rho_floor) / (words + cfg.rho_prior_strength)
             rho = min(cfg.rho_max, max(cfg.rho_floor, rho))
             pairs = Counter(
-                (arc.seen, " ".join(arc.words)) for _s, arc, conf in found if conf > 0.5
+                (arc.seen, " ".join(arc.words)) for _s, arc, conf, _f in found if conf > 0.5
             )
             support = Counter({k: v for k, v in pairs.items() if v > 1})
             supported = set(support)
             found = self._pass(doc, rho, support)
         spans = []
-        for sent, arc, conf in found:
+        for sent, arc, conf, feats in found:
             toks = sent.tokens[arc.i : arc.i + arc.length]
             start, end = toks[0].start, toks[-1].end
             suggestion = apply_case(" ".join(arc.words), [t.text for t in toks])
-            spans.append(
-                Span(
-                    start=start,
-                    end=end,
-                    text=doc.text[start:end],
-                    suggestion=suggestion,
-                    confidence=conf,
-                    source="model",
-                    supported=(arc.seen, " ".join(arc.words)) in supported,
-                )
+            span = Span(
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                suggestion=suggestion,
+                confidence=conf,
+                source="model",
+                supported=(arc.seen, " ".join(arc.words)) in supported,
             )
+            spans.append((span, feats))
         return spans
 
 

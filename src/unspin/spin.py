@@ -13,18 +13,13 @@ import random
 from dataclasses import dataclass
 
 from .doc import WORD
-from .lexicon import Lexicon, load_lexicon, sources_mask
+from .lexicon import FUNCTION_WORDS, Lexicon, load_lexicon, sources_mask
 from .morph import analyses, inflect
 from .restore import apply_case
 from .tokenize import tokenize
 
 __all__ = ["FUNCTION_WORDS", "GoldEdit", "SpinResult", "Spinner"]
 
-#: Words a spinner leaves alone (closed-class words); multi-word expressions
-#: made of them ("as well as") can still be replaced.
-FUNCTION_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "nor", "so", "than", "that", "this", "these", "those", "there", "here", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "we", "us", "our", "you", "your", "i", "me", "my", "mine", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "all", "any", "each", "both", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "up", "down", "out", "off", "over", "under", "again", "then", "once", "into", "onto", "upon", "about", "just", "also", "s", "t"]
-)
 _MIN_ZIPF = 2.5  # spinners pick readable words
 
 
