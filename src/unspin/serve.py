@@ -230,23 +230,20 @@ class _BodyGuard:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        too_large = JSONResponse(
-            {"error": f"The request body is larger than {self.max_bytes:,} bytes. "
-                      "Send a shorter text, or start the server with a larger --max-bytes."},
-            status_code=413,
-        )
+        async def refuse(status: int, message: str) -> None:
+            await JSONResponse({"error": message}, status_code=status)(scope, receive, send)
+
+        too_large = (f"The request body is larger than {self.max_bytes:,} bytes. "
+                     "Send a shorter text, or start the server with a larger --max-bytes.")
         headers = dict(scope["headers"])
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_bytes:
-            await too_large(scope, receive, send)
+            await refuse(413, too_large)
             return
         kind = headers.get(b"content-type", b"application/json").split(b";")[0].strip().lower()
         if kind != b"application/json":
-            await JSONResponse(
-                {"error": f"The request body is {kind.decode('latin-1')!r}; send JSON with "
-                          "Content-Type: application/json."},
-                status_code=415,
-            )(scope, receive, send)
+            await refuse(415, f"The request body is {kind.decode('latin-1')!r}; send JSON with "
+                              "Content-Type: application/json.")
             return
         chunks: list[bytes] = []
         size = 0
@@ -258,7 +255,7 @@ class _BodyGuard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await too_large(scope, receive, send)
+                await refuse(413, too_large)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -266,11 +263,8 @@ class _BodyGuard:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            await JSONResponse(
-                {"error": f"The request body is not valid UTF-8 (byte {exc.start}). "
-                          "Send the text as UTF-8 JSON."},
-                status_code=400,
-            )(scope, receive, send)
+            await refuse(400, f"The request body is not valid UTF-8 (byte {exc.start}). "
+                              "Send the text as UTF-8 JSON.")
             return
         replayed = False
 
@@ -296,40 +290,49 @@ class _Deadline(Exception):
 class _Workers:
     """Runs CPU work in threads, at most ``size`` at once, each within ``timeout``.
 
-    Python cannot stop a thread, so work that overruns its deadline is
-    abandoned and finishes in the background; it still counts as running, and
-    new work is refused at once (503) while ``2 * size`` jobs are running.
+    A job holds its slot until its thread really ends: Python cannot stop a
+    thread, so work that overruns its deadline is abandoned (504) but keeps
+    its slot, and later jobs wait for a slot until their own deadline (503).
+    At most ``queue`` jobs wait; more are refused at once (503).
     """
 
-    def __init__(self, size: int, timeout: float) -> None:
+    def __init__(self, size: int, timeout: float, queue: int = 64) -> None:
         self.size = size
         self.timeout = timeout
-        self._limiter = anyio.CapacityLimiter(size)
-        self._running = 0
+        self.queue = queue
+        self._slots = threading.BoundedSemaphore(size)
+        self._threads = anyio.CapacityLimiter(size + queue)
+        self._pending = 0  # jobs waiting for a slot or running, abandoned ones included
         self._lock = threading.Lock()
 
     @property
-    def running(self) -> int:
-        return self._running
+    def pending(self) -> int:
+        return self._pending
 
     async def run(self, fn: Callable[[], T]) -> T:
-        if self._running >= 2 * self.size:
+        if self._pending >= self.size + self.queue:
             raise _Deadline(503, "The server is busy with earlier texts. Retry in a few seconds.")
+        deadline = time.monotonic() + self.timeout
         started = threading.Event()
 
         def job() -> T:
-            with self._lock:
-                self._running += 1
-            started.set()
             try:
-                return fn()
+                if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                    raise TimeoutError
+                started.set()
+                try:
+                    return fn()
+                finally:
+                    self._slots.release()
             finally:
                 with self._lock:
-                    self._running -= 1
+                    self._pending -= 1
 
+        with self._lock:
+            self._pending += 1
         try:
             with anyio.fail_after(self.timeout):
-                return await anyio.to_thread.run_sync(job, limiter=self._limiter, abandon_on_cancel=True)
+                return await anyio.to_thread.run_sync(job, limiter=self._threads, abandon_on_cancel=True)
         except TimeoutError:
             if started.is_set():
                 raise _Deadline(
