@@ -226,8 +226,15 @@
   }
 
   const tipTarget = (e) => e.target.closest && e.target.closest("[data-tip]");
-  doc.addEventListener("mouseover", (e) => { const t = tipTarget(e); if (t) showTip(t); });
-  doc.addEventListener("mouseout", (e) => { const t = tipTarget(e); if (t && t !== document.activeElement) hideTip(); });
+  // hover is for mice only: a touch opens and closes a phrase by tapping it
+  doc.addEventListener("pointerover", (e) => {
+    const t = tipTarget(e);
+    if (t && e.pointerType === "mouse") showTip(t);
+  });
+  doc.addEventListener("pointerout", (e) => {
+    const t = tipTarget(e);
+    if (t && e.pointerType === "mouse" && t !== document.activeElement) hideTip();
+  });
   doc.addEventListener("focusin", (e) => { const t = tipTarget(e); if (t) showTip(t); });
   doc.addEventListener("focusout", () => hideTip());
   // a tap on an open phrase closes it; focus and emulated hover open it before the click lands
@@ -262,6 +269,7 @@
     const text = input.value;
     const body = { text, fingerprints: true, min_confidence: 0.5 };
     setBusy(true);
+    await ready;
     try {
       const traced = state.health && state.health.index_loaded && text.trim()
         ? post("/api/trace", { text, top: 5 }).catch(() => ({ matches: [] }))
@@ -355,5 +363,6 @@
     loadFile(e.dataTransfer.files[0]);
   });
 
-  health();
+  const ready = health();
+  window.unspinReady = ready;
 })();
