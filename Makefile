@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,bench
+EXTRAS ?= dev,bench,serve,browser
 
-.PHONY: run test bench lint typecheck lexicon clean venv
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon clean venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Load check of the web server on loopback; results go in docs/serve_benchmarks.md.
+bench-serve: $(STAMP)
+	$(BIN)/python bench/serve_bench.py
+
+# Regenerate docs/screenshot.png (needs Debian's chromium: apt-get install chromium).
+screenshot: $(STAMP)
+	$(BIN)/python scripts/screenshot.py
 
 # Rebuild the shipped thesaurus data (needs: apt-get install mythes-en-us wordnet-base).
 lexicon: $(STAMP)

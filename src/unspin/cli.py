@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from . import api
-from .errors import UnspinError
+from .errors import UnspinError, missing_extra
 from .readers import read_input
 
 app = typer.Typer(
@@ -208,6 +208,26 @@ def eval_(
         con.print(f"human paraphrases (MRPC): {results['mrpc']['flagged_spun_share']:.0%} flagged spun")
     if not results["corpora_found"]:
         con.print("corpora not found: measured on the small fixtures only", style="yellow")
+
+
+@app.command()
+@_errors_to_exit
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
+    port: int = typer.Option(8080, "--port", help="Port to listen on."),
+    index: str | None = typer.Option(None, "--index", help="Trace index to load; enables /api/trace."),
+    max_bytes: int = typer.Option(2_000_000, "--max-bytes", help="Largest request body accepted (413 above)."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds per request before a 503/504 answer."),
+) -> None:
+    """Serve the web page and the JSON API (check, restore, trace) over HTTP.
+
+    Example: unspin serve --port 8080  then open http://127.0.0.1:8080/
+    """
+    try:
+        from .serve import ServeConfig, run
+    except ImportError as exc:  # optional extra: fastapi + uvicorn
+        raise missing_extra("serve", exc.name or "fastapi") from exc
+    run(ServeConfig(host=host, port=port, index=index, max_bytes=max_bytes, timeout=timeout))
 
 
 def main() -> None:

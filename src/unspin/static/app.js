@@ -1,0 +1,368 @@
+// unspin page: plain JS over the JSON API (/api/check, /api/restore, /api/trace).
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const input = $("input"), checkBtn = $("check"), errorBox = $("error"), result = $("result");
+  const doc = $("doc"), tip = $("tip"), fileInput = $("file"), drop = $("drop");
+  const showSpun = $("show-spun"), showRestored = $("show-restored");
+  const copyBtn = $("copy"), copied = $("copied");
+
+  const state = { text: "", report: null, restoration: null, view: "spun", health: null };
+
+  // ---------------------------------------------------------------- API
+
+  async function post(path, body) {
+    let response;
+    try {
+      response = await fetch(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error("Cannot reach the unspin server. Is it still running?");
+    }
+    let data = null;
+    try { data = await response.json(); } catch (err) { /* not JSON: fall through */ }
+    if (!response.ok) {
+      const message = data && typeof data.error === "string" ? data.error : `The server answered ${response.status}.`;
+      throw new Error(message);
+    }
+    return data;
+  }
+
+  async function health() {
+    try {
+      const response = await fetch("/api/health");
+      state.health = await response.json();
+    } catch (err) {
+      state.health = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") node.className = v; else node.setAttribute(k, v);
+    }
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const pct = (x) => `${Math.round(x * 100)}%`;
+  const level = (c) => (c >= 0.9 ? "c3" : c >= 0.7 ? "c2" : "c1");
+  const levelName = { c3: "high", c2: "medium", c1: "low" };
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+  }
+
+  function clearError() {
+    errorBox.hidden = true;
+    errorBox.textContent = "";
+  }
+
+  function setBusy(busy) {
+    checkBtn.disabled = busy;
+    checkBtn.setAttribute("aria-busy", String(busy));
+    checkBtn.querySelector(".btn-label").textContent = busy ? "Checking…" : "Check";
+    const spinner = checkBtn.querySelector(".spinner");
+    if (busy && !spinner) checkBtn.prepend(el("span", { class: "spinner", "aria-hidden": "true" }));
+    if (!busy && spinner) spinner.remove();
+  }
+
+  function updateCount() {
+    const words = (input.value.match(/\S+/g) || []).length;
+    $("count").textContent = words ? `${words.toLocaleString()} words` : "";
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  function spunView() {
+    const frag = document.createDocumentFragment();
+    const text = state.text;
+    let pos = 0;
+    state.report.spans.forEach((s, i) => {
+      if (s.start < pos) return; // overlapping spans: keep the first
+      frag.append(text.slice(pos, s.start));
+      const cls = s.source === "fingerprint" ? "fp" : level(s.confidence);
+      const what = s.source === "fingerprint" ? "known tortured phrase" : `${levelName[cls]} confidence`;
+      const mark = el("mark", {
+        class: `sp ${cls}`, tabindex: "0", role: "button", "aria-expanded": "false",
+        "data-i": String(i),
+        "aria-label": `${s.text}: spun phrase, likely original “${s.suggestion}”, ${what} ${pct(s.confidence)}`,
+      }, text.slice(s.start, s.end));
+      mark.dataset.suggestion = s.suggestion;
+      mark.dataset.tip = "spun";
+      frag.append(mark);
+      pos = s.end;
+    });
+    frag.append(text.slice(pos));
+    return frag;
+  }
+
+  function restoredView() {
+    const frag = document.createDocumentFragment();
+    const text = state.text;
+    let pos = 0;
+    state.restoration.edits.forEach((s, i) => {
+      if (s.start < pos) return;
+      frag.append(text.slice(pos, s.start));
+      const ins = el("ins", {
+        class: "ed", tabindex: "0", role: "button", "aria-expanded": "false", "data-i": String(i),
+        "aria-label": `${s.suggestion}: restored wording, the spun text said “${s.text}”`,
+      }, s.suggestion);
+      ins.dataset.tip = "restored";
+      frag.append(ins);
+      pos = s.end;
+    });
+    frag.append(text.slice(pos));
+    return frag;
+  }
+
+  function render() {
+    hideTip();
+    const restored = state.view === "restored";
+    showSpun.setAttribute("aria-pressed", String(!restored));
+    showRestored.setAttribute("aria-pressed", String(restored));
+    $("legend").hidden = restored;
+    $("legend-restored").hidden = !restored;
+    const frag = restored ? restoredView() : spunView();
+    // leading blank lines would show as an empty gap (pre-wrap); offsets are unaffected
+    if (frag.firstChild && frag.firstChild.nodeType === Node.TEXT_NODE) {
+      frag.firstChild.textContent = frag.firstChild.textContent.replace(/^\s*\n/, "");
+    }
+    doc.replaceChildren(frag);
+    doc.dataset.view = state.view;
+  }
+
+  function renderSummary() {
+    const r = state.report;
+    const verdict = $("verdict");
+    verdict.textContent = r.verdict;
+    verdict.className = `verdict ${r.verdict}`;
+    const n = r.spans.length;
+    $("stats").textContent =
+      `Spun probability ${pct(r.spun_probability)} · ${r.words.toLocaleString()} words · ` +
+      `${n} suspicious phrase${n === 1 ? "" : "s"}`;
+    $("meter-fill").style.left = pct(Math.min(1, Math.max(0, r.spun_probability)));
+  }
+
+  function renderSources(matches) {
+    const list = $("source-list");
+    list.replaceChildren();
+    for (const m of matches) {
+      const item = el("li", { class: "source" });
+      const head = el("div", { class: "source-head" });
+      head.append(el("span", { class: "source-id" }, m.id));
+      const score = el("span", { class: "score" }, `score ${m.score.toFixed(2)}`);
+      const bar = el("span", { class: "score-bar", "aria-hidden": "true" });
+      const fill = el("span");
+      fill.style.width = pct(Math.min(1, Math.max(0, m.score)));
+      bar.append(fill);
+      score.prepend(bar);
+      head.append(score);
+      item.append(head);
+      for (const p of m.passages.slice(0, 3)) {
+        const row = el("div", { class: "passage" });
+        const mine = el("div");
+        mine.append(el("span", { class: "who" }, "Your text"), state.text.slice(p.query_start, p.query_end));
+        const theirs = el("div");
+        theirs.append(el("span", { class: "who" }, `Source · characters ${p.source_start}–${p.source_end}`),
+          p.source_text || "The index keeps no source text; open the source at these characters.");
+        row.append(mine, theirs);
+        item.append(row);
+      }
+      list.append(item);
+    }
+    $("sources").hidden = matches.length === 0;
+  }
+
+  // ---------------------------------------------------------------- tooltip (hover, focus and tap)
+
+  let tipOwner = null;
+
+  function showTip(target) {
+    if (tipOwner && tipOwner !== target) tipOwner.setAttribute("aria-expanded", "false");
+    tipOwner = target;
+    const i = Number(target.dataset.i);
+    tip.replaceChildren();
+    if (target.dataset.tip === "spun") {
+      const s = state.report.spans[i];
+      tip.append("Likely original: ", el("strong", {}, s.suggestion));
+      const meta = s.source === "fingerprint"
+        ? "known tortured phrase"
+        : `confidence ${pct(s.confidence)}${s.supported ? " · same swap seen elsewhere" : ""}`;
+      tip.append(el("span", { class: "tip-meta" }, meta));
+    } else {
+      const s = state.restoration.edits[i];
+      tip.append("Spun text said: ", el("strong", {}, s.text));
+      tip.append(el("span", { class: "tip-meta" }, `confidence ${pct(s.confidence)}`));
+    }
+    target.setAttribute("aria-expanded", "true");
+    target.classList.add("open");
+    tip.hidden = false;
+    const box = target.getBoundingClientRect();
+    const t = tip.getBoundingClientRect();
+    let left = box.left + box.width / 2 - t.width / 2;
+    left = Math.max(8, Math.min(left, window.innerWidth - t.width - 8));
+    let top = box.top - t.height - 8;
+    if (top < 8) top = box.bottom + 8;
+    tip.style.left = `${left}px`;
+    tip.style.top = `${top}px`;
+  }
+
+  function hideTip() {
+    if (tipOwner) {
+      tipOwner.setAttribute("aria-expanded", "false");
+      tipOwner.classList.remove("open");
+    }
+    tipOwner = null;
+    tip.hidden = true;
+  }
+
+  const tipTarget = (e) => e.target.closest && e.target.closest("[data-tip]");
+  // hover is for mice only: a touch opens and closes a phrase by tapping it
+  doc.addEventListener("pointerover", (e) => {
+    const t = tipTarget(e);
+    if (t && e.pointerType === "mouse") showTip(t);
+  });
+  doc.addEventListener("pointerout", (e) => {
+    const t = tipTarget(e);
+    if (t && e.pointerType === "mouse" && t !== document.activeElement) hideTip();
+  });
+  doc.addEventListener("focusin", (e) => { const t = tipTarget(e); if (t) showTip(t); });
+  doc.addEventListener("focusout", () => hideTip());
+  // a tap on an open phrase closes it; focus and emulated hover open it before the click lands
+  let openBeforeTap = false;
+  doc.addEventListener("pointerdown", (e) => {
+    const t = tipTarget(e);
+    openBeforeTap = Boolean(t) && e.pointerType !== "mouse" && tipOwner === t && !tip.hidden;
+  });
+  doc.addEventListener("click", (e) => {
+    const t = tipTarget(e);
+    if (!t) return hideTip();
+    if (openBeforeTap) hideTip(); else showTip(t);
+    openBeforeTap = false;
+  });
+  doc.addEventListener("keydown", (e) => {
+    const t = tipTarget(e);
+    if (!t) return;
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      if (tipOwner === t && !tip.hidden) hideTip(); else showTip(t);
+    }
+  });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") hideTip(); });
+  doc.addEventListener("scroll", hideTip, { passive: true });
+  window.addEventListener("resize", hideTip);
+
+  // ---------------------------------------------------------------- actions
+
+  async function runCheck() {
+    clearError();
+    hideTip();
+    const text = input.value;
+    const body = { text, fingerprints: true, min_confidence: 0.5 };
+    setBusy(true);
+    await ready;
+    try {
+      const traced = state.health && state.health.index_loaded && text.trim()
+        ? post("/api/trace", { text, top: 5 }).catch(() => ({ matches: [] }))
+        : Promise.resolve({ matches: [] });
+      const [report, restoration, trace] = await Promise.all([
+        post("/api/check", body), post("/api/restore", body), traced,
+      ]);
+      state.text = text;
+      state.report = report;
+      state.restoration = restoration;
+      renderSummary();
+      render();
+      renderSources(trace.matches);
+      result.hidden = false;
+      copied.textContent = "";
+    } catch (err) {
+      showError(err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function copyRestored() {
+    if (!state.restoration) return;
+    const text = state.restoration.text;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) {
+      const area = el("textarea", { class: "visually-hidden", "aria-hidden": "true" });
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      const ok = document.execCommand("copy");
+      area.remove();
+      if (!ok) { copied.textContent = "Copy failed: select the text and copy it by hand."; return; }
+    }
+    copied.textContent = "Copied ✓";
+    setTimeout(() => { copied.textContent = ""; }, 2500);
+  }
+
+  async function loadFile(file) {
+    clearError();
+    if (!file) return;
+    if (!/\.txt$/i.test(file.name) && file.type !== "text/plain") {
+      showError(`“${file.name}” is not a .txt file. Drop or open a plain-text (.txt) file.`);
+      return;
+    }
+    const limit = state.health ? state.health.max_bytes : Infinity;
+    if (file.size > limit) {
+      showError(`“${file.name}” is ${file.size.toLocaleString()} bytes; this server takes at most ${limit.toLocaleString()}.`);
+      return;
+    }
+    try {
+      const bytes = await file.arrayBuffer();
+      input.value = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch (err) {
+      showError(`“${file.name}” is not valid UTF-8 text. Convert it first, e.g.: iconv -t UTF-8 FILE`);
+      return;
+    }
+    updateCount();
+    input.focus();
+  }
+
+  checkBtn.addEventListener("click", runCheck);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); runCheck(); }
+  });
+  input.addEventListener("input", updateCount);
+  $("clear").addEventListener("click", () => {
+    input.value = "";
+    updateCount();
+    clearError();
+    result.hidden = true;
+    $("sources").hidden = true;
+    input.focus();
+  });
+  showSpun.addEventListener("click", () => { state.view = "spun"; render(); });
+  showRestored.addEventListener("click", () => { state.view = "restored"; render(); });
+  copyBtn.addEventListener("click", copyRestored);
+  fileInput.addEventListener("change", () => { loadFile(fileInput.files[0]); fileInput.value = ""; });
+
+  for (const type of ["dragenter", "dragover"]) {
+    drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add("dragging"); });
+  }
+  for (const type of ["dragleave", "dragend"]) {
+    drop.addEventListener(type, (e) => { if (!drop.contains(e.relatedTarget)) drop.classList.remove("dragging"); });
+  }
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("dragging");
+    loadFile(e.dataTransfer.files[0]);
+  });
+
+  const ready = health();
+  window.unspinReady = ready;
+})();

@@ -1,0 +1,199 @@
+"""Drive the real page in headless Debian Chromium with Playwright (marker ``browser``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from unspin import api
+from unspin.serve import ServeConfig, running
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SPUN = ("Officials mentioned that the regulation enforcement officers got here to quell violent unrest. "
+        "The regulation enforcement chief said the situation was under control.")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian chromium: apt-get install chromium"),
+]
+
+
+class FakeMatch:
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": "reuters-2019-04-12", "score": 0.82, "passages": [
+            {"query_start": 0, "query_end": 52, "source_start": 310, "source_end": 362,
+             "source_text": "Officials said that the law enforcement officers came"}]}
+
+
+class FakeIndex:
+    def search(self, text: str, top: int) -> list[FakeMatch]:
+        return [FakeMatch()]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with running(ServeConfig(port=0)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def traced_server() -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(sys.modules, "unspin.trace", types.ModuleType("unspin.trace"))
+        with running(ServeConfig(port=0, warm_up=False), index=FakeIndex()) as url:
+            yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.goto(server + "/")
+    yield p
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def check(page: Any, text: str = SPUN) -> None:
+    page.fill("#input", text)
+    page.click("#check")
+    page.wait_for_selector("#result:not([hidden])")
+
+
+def test_check_highlights_spans_with_suggestions(page: Any) -> None:
+    check(page)
+    report = api.check(SPUN)
+    assert page.text_content("#verdict") == report.verdict
+    assert f"{round(report.spun_probability * 100)}%" in page.text_content("#stats")
+    marks = page.locator("#doc mark.sp")
+    assert marks.count() == len(report.spans) > 0
+    first = report.spans[0]
+    assert marks.first.text_content() == first.text
+    assert first.suggestion in marks.first.get_attribute("aria-label")
+    assert marks.first.get_attribute("tabindex") == "0"
+    # the highlighted document reads exactly as the input
+    assert page.text_content("#doc") == SPUN
+    # hover shows the suggested original
+    marks.first.hover()
+    assert first.suggestion in page.locator("#tip").text_content()
+    assert page.locator("#tip").is_visible()
+
+
+def test_keyboard_only(page: Any) -> None:
+    page.focus("#input")
+    page.keyboard.type("The regulation enforcement officers got here yesterday.")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#doc mark.sp")
+    suggestion = api.check("The regulation enforcement officers got here yesterday.").spans[0].suggestion
+    page.focus("#show-spun")
+    for _ in range(5):  # Tab onward to the first highlighted phrase
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('mark.sp')"):
+            break
+    assert page.evaluate("document.activeElement.matches('mark.sp')")
+    assert page.locator("#tip").is_visible() and suggestion in page.text_content("#tip")
+    page.keyboard.press("Escape")
+    assert page.locator("#tip").is_hidden()
+    page.keyboard.press("Enter")
+    assert page.locator("#tip").is_visible()
+
+
+def test_toggle_restored_and_copy(page: Any, server: str) -> None:
+    check(page)
+    restored = api.restore(SPUN)
+    page.click("#show-restored")
+    assert page.get_attribute("#show-restored", "aria-pressed") == "true"
+    edits = page.locator("#doc ins.ed")
+    assert edits.count() == len(restored.edits)
+    assert page.text_content("#doc") == restored.text
+    edits.first.hover()
+    assert restored.edits[0].text in page.text_content("#tip")
+    page.click("#copy")
+    page.wait_for_selector("#copied:has-text('Copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == restored.text
+    page.click("#show-spun")
+    assert page.locator("#doc mark.sp").count() > 0
+
+
+def test_empty_input_shows_a_readable_error(page: Any) -> None:
+    page.click("#check")
+    error = page.locator("#error")
+    error.wait_for(state="visible")
+    assert "empty" in error.text_content()
+    assert error.get_attribute("role") == "alert"
+    assert page.locator("#result").is_hidden()
+
+
+def test_open_txt_file(page: Any, tmp_path: Path) -> None:
+    good = tmp_path / "article.txt"
+    good.write_text(SPUN, encoding="utf-8")
+    page.set_input_files("#file", str(good))
+    page.wait_for_function("document.getElementById('input').value.length > 0")
+    assert page.input_value("#input") == SPUN
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9 au lait".encode("latin-1"))
+    page.set_input_files("#file", str(bad))
+    page.locator("#error").wait_for(state="visible")
+    assert "not valid UTF-8" in page.text_content("#error")
+
+
+def test_phone_width(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("#input", SPUN)
+    page.tap("#check")
+    page.wait_for_selector("#result:not([hidden])")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a phone"
+    check_box = page.locator("#check").bounding_box()
+    assert check_box["width"] >= 44 and check_box["height"] >= 44  # a thumb-sized target
+    mark = page.locator("#doc mark.sp").first
+    mark.tap()
+    tip = page.locator("#tip")
+    assert tip.is_visible()
+    box = tip.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    mark.tap()  # a second tap closes it
+    assert tip.is_hidden()
+    context.close()
+
+
+def test_sources_side_by_side(browser: Any, traced_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto(traced_server + "/")
+    check(page)
+    page.wait_for_selector("#sources:not([hidden])")
+    source = page.locator("#source-list li.source").first
+    assert "reuters-2019-04-12" in source.text_content()
+    columns = source.locator(".passage > div")
+    assert columns.count() == 2
+    assert SPUN[:52] in columns.nth(0).text_content()
+    assert "law enforcement officers came" in columns.nth(1).text_content()
+    left, right = columns.nth(0).bounding_box(), columns.nth(1).bounding_box()
+    assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"]  # side by side
+    context.close()
