@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,bench
+EXTRAS ?= dev,bench,scan,ray
 
 .PHONY: run test bench lint typecheck lexicon clean venv
 
