@@ -35,13 +35,14 @@ from pathlib import Path
 
 CORPUS = "/work/shared/data/corpora/reuters21578/reut2-*.sgm"
 SEED = 0
+LOAD_AT_START = round(os.getloadavg()[0], 2)
 
 
 def reuters_bodies(limit: int) -> list[str]:
     out: list[str] = []
     for path in sorted(glob.glob(CORPUS)):
         raw = Path(path).read_text(encoding="latin-1")
-        for m in re.findall(r"<BODY>(.*?)</BODY>", raw, re.S):
+        for m in re.findall(r"<BODY>(.*?)</BODY>", raw, re.DOTALL):
             body = html.unescape(m).replace("\x03", "").strip()
             if body:
                 out.append(body)
@@ -102,7 +103,7 @@ def run_scan(name: str, args: list[str], out: Path) -> dict[str, object]:
     steady_docs = docs - parts[0]["docs"]
     steady_s = ends[-1] - ends[0]
     steady = steady_docs / steady_s if steady_s > 0 else float("nan")
-    startup = max(0.0, wall - docs / steady) if steady == steady else float("nan")
+    startup = max(0.0, wall - docs / steady) if steady_s > 0 else float("nan")
     row = {
         "config": name,
         "docs": docs,
@@ -115,6 +116,7 @@ def run_scan(name: str, args: list[str], out: Path) -> dict[str, object]:
         "est_10k_docs_min": round((startup + 10_000 / steady) / 60, 1),
         "peak_rss_mb": round(peak / 2**20),
         "prefiltered": sum(p["prefiltered"] for p in parts),
+        "load_avg_1min_after": round(os.getloadavg()[0], 2),  # other jobs share the cores
     }
     print(json.dumps(row), flush=True)
     return row
@@ -172,7 +174,8 @@ def main() -> None:
     result = {
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "processor": platform.processor() or platform.machine()},
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": " ".join(["python", *sys.argv]),
+        "load_avg_1min_at_start": LOAD_AT_START,
         "seed": SEED,
         "runs": runs,
         "prefilter_recall": rec,
