@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,bench,serve,browser
+EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
 .PHONY: run test bench bench-serve screenshot lint typecheck lexicon clean venv
 

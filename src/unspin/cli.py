@@ -7,17 +7,31 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
 from rich.text import Text
 
 from . import api
 from .errors import UnspinError, missing_extra
 from .readers import read_input
+from .scan import ScanConfig, write_report
+from .scan import scan as run_scan
 
 app = typer.Typer(
     name="unspin",
@@ -228,6 +242,67 @@ def serve(
     except ImportError as exc:  # optional extra: fastapi + uvicorn
         raise missing_extra("serve", exc.name or "fastapi") from exc
     run(ServeConfig(host=host, port=port, index=index, max_bytes=max_bytes, timeout=timeout))
+
+
+@app.command()
+@_errors_to_exit
+def scan(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Folders (walked recursively) and files: .txt .md .html .jsonl .parquet .warc .warc.gz .pdf")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder: numbered part files plus manifest.json.")],
+    fmt: Annotated[str, typer.Option("--format", help="Output format: jsonl or parquet.")] = "jsonl",
+    workers: Annotated[int, typer.Option("--workers", help="Scoring processes (default: all cores).")] = (
+        os.cpu_count() or 1),
+    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or ray (needs unspin[ray]).")] = (
+        "local"),
+    min_probability: Annotated[float, typer.Option(
+        "--min-probability", help="Write only records at least this likely spun (errors always).")] = 0.0,
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL/Parquet field holding the text.")] = "text",
+    id_field: Annotated[str | None, typer.Option("--id-field", help="JSONL/Parquet field holding the id.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write a self-contained HTML report.")] = None,
+    ray_address: Annotated[str | None, typer.Option(
+        "--ray-address", help="Ray cluster to join (default: start a local one).")] = None,
+    part_size: Annotated[int, typer.Option("--part-size", help="Documents per output part.")] = 1000,
+    prefilter: Annotated[bool, typer.Option(
+        "--prefilter", help="Skip full scoring of documents a fast test finds clearly clean.")] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Start over instead of resuming the scan in --out.")] = False,
+) -> None:
+    """Scan a collection: one record per document, resumable after a crash.
+
+    Running it again with the same --out resumes: finished parts are kept.
+
+    Example: unspin scan corpus/ crawl.warc.gz --out results/ --report report.html
+    """
+    config = ScanConfig(
+        inputs=tuple(inputs), out=out, format=fmt, workers=workers, engine=engine,
+        min_probability=min_probability, text_field=text_field, id_field=id_field, part_size=part_size,
+        prefilter=prefilter, overwrite=overwrite, ray_address=ray_address,
+    )
+    err = Console(stderr=True)
+    columns = (TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"), _RateColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("scan", total=None)
+        summary = run_scan(config, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if report is not None:
+        write_report(summary, report)
+    table = Table(title=f"unspin scan: {summary.out}", show_header=False)
+    rate = summary.scanned_now / summary.seconds if summary.seconds else 0.0
+    rows = [("documents", f"{summary.documents:,}"), ("scanned now", f"{summary.scanned_now:,} ({rate:.1f} docs/s)"),
+            ("records written", f"{summary.written:,}"), ("errors", f"{summary.errors:,}"),
+            ("prefiltered as clean", f"{summary.prefiltered:,}"),
+            *((f"verdict {k}", f"{v:,}") for k, v in summary.verdicts.items())]
+    if report is not None:
+        rows.append(("report", str(report)))
+    for k, v in rows:
+        table.add_row(k, v)
+    _out().print(table)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0.0:.1f}/s")
 
 
 def main() -> None:

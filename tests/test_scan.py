@@ -1,0 +1,221 @@
+"""unspin.scan: every input format, error records, resume, local == ray."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from unspin.readers import iter_documents, list_inputs
+from unspin.scan import ScanConfig, read_records, scan, summarize, write_report
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+TEXTS = [
+    "The regulation enforcement officers got here yesterday to quell violent unrest.",
+    "Officials said the police came to stop the riots in the city.",
+    "He mentioned that the company will sell its shares next week.",
+    "The bank raised its prime rate by half a point on Monday.",
+]
+
+
+def _warc(path: Path, pages: list[tuple[str, str]], gzip: bool = False) -> None:
+    from fastwarc.stream_io import GzipWriter
+    from fastwarc.warc import WarcRecord, WarcRecordType
+
+    buf = io.BytesIO()
+    for url, body in pages:
+        rec = WarcRecord()
+        rec.init_headers(WarcRecordType.response)
+        rec.headers["WARC-Target-URI"] = url
+        rec.set_bytes_content(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body.encode())
+        rec.is_http = True
+        rec.write(buf)
+    if gzip:
+        writer = GzipWriter(str(path))
+        writer.write(buf.getvalue())
+        writer.close()
+    else:
+        path.write_bytes(buf.getvalue())
+
+
+def _pdf(path: Path, text: str) -> None:
+    """A minimal one-page PDF with ``text`` in Helvetica, offsets computed."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+@pytest.fixture()
+def collection(tmp_path: Path) -> Path:
+    """One document of every format, plus broken ones."""
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.txt").write_text(TEXTS[0], encoding="utf-8")
+    (d / "sub" / "b.md").write_text("# Note\n\n" + TEXTS[1], encoding="utf-8")
+    (d / "c.html").write_text(f"<html><body><article><p>{TEXTS[2]}</p></article></body></html>", encoding="utf-8")
+    (d / "d.jsonl").write_text(
+        json.dumps({"text": TEXTS[3], "id": "j1"}) + "\n{not json\n\n" + json.dumps({"body": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    pq.write_table(pa.table({"id": ["p1", "p2"], "text": [TEXTS[0], None]}), d / "e.parquet")
+    _warc(d / "f.warc.gz", [("http://example.com/1", f"<html><body><p>{TEXTS[1]}</p></body></html>")], gzip=True)
+    _pdf(d / "g.pdf", TEXTS[2])
+    (d / "h.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (d / "i.txt").write_bytes(b"\xff\xfe\x00binary")
+    (d / "ignored.bin").write_bytes(b"skip me")
+    return d
+
+
+def test_listing_is_sorted_recursive_and_known_formats_only(collection: Path) -> None:
+    names = [p.relative_to(collection).as_posix() for p in list_inputs([str(collection)])]
+    assert names == ["a.txt", "c.html", "d.jsonl", "e.parquet", "f.warc.gz", "g.pdf", "h.pdf", "i.txt", "sub/b.md"]
+
+
+def test_every_format_reads(collection: Path) -> None:
+    def docs(name: str, **kw: object) -> list:  # type: ignore[type-arg]
+        return list(iter_documents(collection / name, **kw))  # type: ignore[arg-type]
+
+    assert docs("a.txt")[0].text == TEXTS[0]
+    assert TEXTS[1] in (docs("sub/b.md")[0].text or "")
+    assert docs("c.html")[0].text.strip() == TEXTS[2]
+    jl = docs("d.jsonl", id_field="id")
+    assert [d.source.rsplit(":", 1)[1] for d in jl] == ["1", "2", "4"]
+    assert jl[0].id == "j1" and jl[0].text == TEXTS[3]
+    assert "not valid JSON" in (jl[1].error or "") and "--text-field" in (jl[2].error or "")
+    pqd = docs("e.parquet", id_field="id")
+    assert pqd[0].id == "p1" and pqd[1].source.endswith("e.parquet#1")
+    assert pqd[0].text == TEXTS[0] and pqd[1].error is not None
+    warc = docs("f.warc.gz")
+    assert len(warc) == 1 and warc[0].id == "http://example.com/1" and warc[0].text.strip() == TEXTS[1]
+    assert "@" in warc[0].source
+    assert docs("g.pdf")[0].text.strip() == TEXTS[2]
+    assert "not a readable PDF" in (docs("h.pdf")[0].error or "")
+    assert "binary" in (docs("i.txt")[0].error or "")
+
+
+def test_count_pass_matches_read_pass(collection: Path) -> None:
+    for path in list_inputs([str(collection)]):
+        assert len(list(iter_documents(path, extract=False))) == len(list(iter_documents(path)))
+        full = list(iter_documents(path))
+        assert [d.source for d in iter_documents(path, start=1)] == [d.source for d in full[1:]]
+
+
+def test_scan_writes_one_record_per_document(collection: Path, tmp_path: Path) -> None:
+    summary = scan(ScanConfig(inputs=(str(collection),), out=tmp_path / "out", workers=1, part_size=3))
+    recs = list(read_records(tmp_path / "out"))
+    assert [r["idx"] for r in recs] == list(range(summary.documents)) and summary.documents == 12
+    errors = {r["source"].rsplit("/", 1)[-1]: r["error"] for r in recs if r["error"]}
+    assert set(errors) == {"d.jsonl:2", "d.jsonl:4", "e.parquet#1", "h.pdf", "i.txt"}
+    ok = [r for r in recs if not r["error"]]
+    assert all(r["verdict"] in {"spun", "clean", "uncertain"} and r["words"] > 0 for r in ok)
+    spun = next(r for r in recs if r["source"].endswith("a.txt"))
+    assert spun["n_spans"] >= 1 and len(spun["spans"]) <= 5
+    s = spun["spans"][0]
+    assert TEXTS[0][s["start"] : s["end"]] == s["text"] and s["suggestion"]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["complete"] and len(manifest["parts"]) == 4
+    assert summary.errors == 5 and summary.complete
+
+
+def test_parquet_output_and_min_probability(collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pq"
+    scan(ScanConfig(inputs=(str(collection / "a.txt"), str(collection / "c.html"), str(collection / "h.pdf")),
+                    out=out, workers=1, format="parquet", min_probability=0.5))
+    table = pq.read_table(out / "part-00000.parquet")
+    kept = table.to_pylist()
+    assert all(r["error"] or r["spun_probability"] >= 0.5 for r in kept)
+    assert any(r["error"] for r in kept)
+    assert json.loads((out / "manifest.json").read_text())["parts"][0]["docs"] == 3
+
+
+def test_report_is_self_contained(collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    scan(ScanConfig(inputs=(str(collection / "a.txt"), str(collection / "sub")), out=out, workers=1))
+    write_report(summarize(out), tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page and "<mark" in page
+    assert "http://" not in page and "https://" not in page
+
+
+def test_refuses_other_inputs_unless_overwrite(collection: Path, tmp_path: Path) -> None:
+    from unspin.errors import InputError
+
+    out = tmp_path / "out"
+    scan(ScanConfig(inputs=(str(collection / "a.txt"),), out=out, workers=1))
+    with pytest.raises(InputError, match="--overwrite"):
+        scan(ScanConfig(inputs=(str(collection / "sub"),), out=out, workers=1))
+    assert scan(ScanConfig(inputs=(str(collection / "sub"),), out=out, workers=1, overwrite=True)).documents == 1
+
+
+def _many(d: Path, n: int) -> Path:
+    d.mkdir()
+    with (d / "docs.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps({"id": f"doc{i}", "text": f"{TEXTS[i % 4]} Item {i}."}) + "\n")
+    return d
+
+
+def test_kill_and_resume_keeps_every_document_once(tmp_path: Path) -> None:
+    data = _many(tmp_path / "in", 60)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "unspin.cli", "scan", str(data), "--out", str(out),
+           "--workers", "2", "--part-size", "3", "--id-field", "id"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            m = out / "manifest.json"
+            if m.exists() and json.loads(m.read_text())["parts"]:
+                break
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the scan and its workers
+        proc.wait()
+    before = json.loads((out / "manifest.json").read_text())
+    assert before["parts"] and not before["complete"], "the scan finished before it was killed"
+    kept = {p["file"]: (out / p["file"]).read_bytes() for p in before["parts"]}
+    summary = scan(ScanConfig(inputs=(str(data),), out=out, workers=1, part_size=3, id_field="id"))
+    assert summary.complete and summary.scanned_now == 60 - 3 * len(kept)
+    ids = [r["id"] for r in read_records(out)]
+    assert sorted(ids) == sorted(f"doc{i}" for i in range(60)) and len(set(ids)) == 60
+    assert all((out / f).read_bytes() == b for f, b in kept.items())  # finished parts were not redone
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", *[f"part-{i:05d}.jsonl" for i in range(20)]]
+
+
+@pytest.mark.ray
+def test_ray_engine_gives_the_local_results(collection: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    inputs = (str(collection),)
+    scan(ScanConfig(inputs=inputs, out=tmp_path / "local", workers=1, part_size=4))
+    summary = scan(ScanConfig(inputs=inputs, out=tmp_path / "ray", workers=1, part_size=4, engine="ray"))
+    assert summary.complete
+    local = list(read_records(tmp_path / "local"))
+    assert list(read_records(tmp_path / "ray")) == local and len(local) == 12
+    for part in json.loads((tmp_path / "local" / "manifest.json").read_text())["parts"]:
+        assert (tmp_path / "local" / part["file"]).read_bytes() == (tmp_path / "ray" / part["file"]).read_bytes()
