@@ -43,6 +43,9 @@ def main() -> None:
     ap.add_argument("--corpora", default="../shared/data/corpora")
     ap.add_argument("--out", default="src/unspin/data/edit_model.json")
     ap.add_argument("--only", default="")
+    ap.add_argument("--scorer", default="cmu")
+    ap.add_argument("--scale", type=float, default=None, help="override RestoreConfig.channel_scale")
+    ap.add_argument("--margin", type=float, default=None, help="override RestoreConfig.margin")
     args = ap.parse_args()
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -54,7 +57,11 @@ def main() -> None:
     for setting, spinners in SETTINGS.items():
         if args.only and setting != args.only:
             continue
-        cfg = replace(api._config("cmu", True, setting), use_edit_model=False)
+        cfg = replace(api._config(args.scorer, True, setting), use_edit_model=False)
+        if args.scale is not None:
+            cfg = replace(cfg, channel_scale=args.scale)
+        if args.margin is not None:
+            cfg = replace(cfg, margin=args.margin)
         restorer = Restorer(cfg)
         rng = random.Random(3)
         X, y = [], []
@@ -71,7 +78,9 @@ def main() -> None:
         Xa = np.array(X)
         mean, scale = Xa.mean(axis=0), Xa.std(axis=0) + 1e-9
         clf = LogisticRegression(C=1.0, max_iter=2000).fit((Xa - mean) / scale, y)
-        models[str(sources_mask(setting))] = {
+        key = f"{sources_mask(setting)}|{args.scorer}"
+        models[key] = {
+            "scorer": args.scorer,
             "setting": setting,
             "spinners": spinners,
             "circular": setting == "all",
@@ -83,7 +92,7 @@ def main() -> None:
             "positive_share": float(np.mean(y)),
             "training_accuracy": float(clf.score((Xa - mean) / scale, y)),
         }
-        print(setting, {k: v for k, v in models[str(sources_mask(setting))].items() if k not in ("mean", "scale")})
+        print(setting, {k: v for k, v in models[key].items() if k not in ("mean", "scale")})
         out_path.write_text(json.dumps({
             "source": "State of the Union + inaugural addresses (public domain), spun by the reference spinner",
             "features": list(EDIT_FEATURES),

@@ -75,8 +75,8 @@ def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
     if scorer.startswith("hf:"):
         # neural models rescore the n-gram decoder's suspicious spans
         return replace(base, scorer="cmu", rescorer=scorer, adapt=adapt, channel=channel)
-    if scorer != "cmu":
-        raise ConfigError(f"Unknown scorer {scorer!r}. Use 'cmu' or 'hf:NAME_OR_PATH'.")
+    if scorer not in ("cmu", "cmu+web"):
+        raise ConfigError(f"Unknown scorer {scorer!r}. Use 'cmu', 'cmu+web' or 'hf:NAME_OR_PATH'.")
     return replace(base, scorer=scorer, adapt=adapt, channel=channel)
 
 

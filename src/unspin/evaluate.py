@@ -46,6 +46,7 @@ class EvalConfig:
     split: str = "test"  # "train" for tuning, never tune on "test"
     restore_config: RestoreConfig | None = None
     baselines: tuple[str, ...] = ("fingerprints",)
+    min_confidence: float = 0.5
 
 
 @dataclass
@@ -185,7 +186,7 @@ def _analyse(text: str, cfg: EvalConfig) -> tuple[list[Any], list[Any], float, s
     from .detect import load_detector
 
     p = load_detector(cfg.restorer_thesauri).probability(feats)
-    chosen = api._merge([e for e in edits if e.confidence >= 0.5], fps)
+    chosen = api._merge([e for e in edits if e.confidence >= cfg.min_confidence], fps)
     parts, pos = [], 0
     for s in chosen:
         parts += [text[pos : s.start], s.suggestion]

@@ -68,11 +68,11 @@ class EditModel:
 
 
 @lru_cache(maxsize=8)
-def load_edit_model(sources: int) -> EditModel | None:
-    """The shipped edit model for a thesaurus mask (``None`` if not fitted)."""
+def load_edit_model(sources: int, scorer: str = "cmu") -> EditModel | None:
+    """The shipped edit model for a thesaurus mask and scorer (``None`` if not fitted)."""
     try:
         data = json.loads((resources.files("unspin") / "data" / "edit_model.json").read_text(encoding="utf-8"))
-        m = data["models"][str(sources)]
+        m = data["models"][f"{sources}|{scorer}"]
     except (OSError, ValueError, KeyError):
         return None
     return EditModel(float(m["bias"]), m["weights"], m["mean"], m["scale"])
@@ -169,7 +169,7 @@ class Restorer:
         self.scorer = scorer or get_scorer(self.config.scorer)
         self.channel = Channel(self.lexicon, self.config.channel)
         self.edit_model: EditModel | None = (
-            load_edit_model(self.config.channel.sources) if self.config.use_edit_model else None
+            load_edit_model(self.config.channel.sources, self.config.scorer) if self.config.use_edit_model else None
         )
         self.rescorer: OptionScorer | None = (
             get_option_scorer(self.config.rescorer) if self.config.rescorer else None
