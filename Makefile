@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,bench
+EXTRAS ?= dev,bench,trace
 
 .PHONY: run test bench lint typecheck lexicon clean venv
 
