@@ -162,13 +162,14 @@ index_app = typer.Typer(
 )
 app.add_typer(index_app, name="index")
 IndexArg = typer.Argument(..., help="The index file (SQLite), e.g. sources.db.")
+SourcesArg = typer.Argument(..., help="Text files, directories of them, or .jsonl files.")
 
 
 @index_app.command("build")
 @_errors_to_exit
 def index_build(
     index: str = IndexArg,
-    sources: list[str] = typer.Argument(..., help="Text files, directories of them, or .jsonl files."),
+    sources: list[str] = SourcesArg,
     id_field: str = typer.Option("id", "--id-field", help="JSON Lines field holding the document id."),
     text_field: str = typer.Option("text", "--text-field", help="JSON Lines field holding the text."),
     batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction."),

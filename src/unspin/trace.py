@@ -428,13 +428,15 @@ class TraceIndex:
         cls, path: str | Path, *, create: bool = False, settings: TraceSettings | None = None
     ) -> TraceIndex:
         """Open the index at ``path``; with ``create``, make it if missing."""
+        if not create:  # fail on a bad path before paying for the thesaurus
+            return cls(SQLiteStore(path))
         meta = {
             "normalizer": NORMALIZER,
             "lexicon": _lexicon_fingerprint(load_lexicon()),
             "trace": (settings or TraceSettings()).to_dict(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        return cls(SQLiteStore(path, create=create, settings=meta))
+        return cls(SQLiteStore(path, create=True, settings=meta))
 
     def __enter__(self) -> TraceIndex:  # noqa: PYI034 (typing.Self needs Python 3.11)
         return self
