@@ -170,6 +170,10 @@ class SQLiteStore(Store):
                     f"{self.path!r} is not an unspin index (not a SQLite file). "
                     f"Give another path, or build one with: unspin index build NEW.db SOURCES..."
                 ) from exc
+            if "unable to open" in text:
+                raise StoreError(
+                    f"Cannot open index {self.path!r} ({text}). Check that its folder exists and is writable."
+                ) from exc
             if "locked" in text or "busy" in text:
                 raise StoreError(f"Index {self.path!r} is locked by another writer. Try again when it finishes.") from exc
             raise StoreError(

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -280,7 +280,7 @@ def shingles(tokens: np.ndarray, n: int) -> np.ndarray:
     return (h & _MASK32).astype(np.uint32)
 
 
-def exact_jaccard(a: Iterable[int], b: Iterable[int]) -> float:
+def exact_jaccard(a: Iterable[Hashable], b: Iterable[Hashable]) -> float:
     """Slow, obviously correct Jaccard similarity of two sets (the oracle)."""
     sa, sb = set(a), set(b)
     if not sa and not sb:
@@ -377,6 +377,30 @@ def _passages(
 
 
 # --- the index -------------------------------------------------------------------------------
+
+#: Scores this close count as tied; ties are broken by word overlap.
+_TIE = 0.005
+
+
+@dataclass(slots=True)
+class _Candidate:
+    score: float
+    containment: float
+    record: DocRecord
+    skeleton: Skeleton
+    shingles: np.ndarray
+    text: str | None = None
+
+
+def _word_set(doc: Doc) -> set[str]:
+    return {t.text.lower() for t in doc.tokens if t.kind == WORD or t.kind == NUMBER}
+
+
+def _overlap(query_words: set[str], source_text: str | None) -> float:
+    if source_text is None or not query_words:
+        return -1.0
+    return exact_jaccard(query_words, _word_set(tokenize(source_text)))
+
 
 
 @lru_cache(maxsize=1)
@@ -535,33 +559,59 @@ class TraceIndex:
         }
 
     def trace(self, text: str, top: int = 5) -> TraceResult:
-        """Most likely sources of ``text``, best first, with aligned passages."""
+        """Most likely sources of ``text``, best first, with aligned passages.
+
+        Candidates are ranked by exact Jaccard of the immutable shingle sets.
+        Near-duplicate sources tie on that score (their differences are in
+        the words a spinner replaces), so candidates within ``_TIE`` of each
+        other are ordered by how many of the query's words (all of them)
+        each source contains, read back from the source files.
+        """
         if top < 1:
             raise ConfigError(f"--top must be at least 1, got {top}.")
         n = self.settings.shingle
-        q = self.normalizer(tokenize(text))
+        doc = tokenize(text)
+        q = self.normalizer(doc)
         q_sh = shingles(q.tokens, n)
         q_set = np.unique(q_sh)
         keys = self._sketcher.band_keys(q_set)
         found = self.store.candidates(list(keys), self.settings.max_candidates)
         records = self.store.records([d for d, _ in found])
-        scored: list[tuple[float, float, str, DocRecord, Skeleton, np.ndarray]] = []
+        scored: list[_Candidate] = []
         for rec in records.values():
             s = Skeleton.from_bytes(rec.tokens)
             s_sh = shingles(s.tokens, n)
             s_set = np.unique(s_sh)
             inter = len(np.intersect1d(q_set, s_set, assume_unique=True))
-            union = len(q_set) + len(s_set) - inter
             if inter == 0:
                 continue
-            scored.append((inter / union, inter / len(q_set), rec.id, rec, s, s_sh))
-        scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
+            union = len(q_set) + len(s_set) - inter
+            scored.append(_Candidate(inter / union, inter / len(q_set), rec, s, s_sh))
+        scored.sort(key=lambda c: (-c.score, -c.containment, c.record.id))
         matches = []
-        for score, containment, doc_id, rec, s, s_sh in scored[:top]:
-            source_text = self._source_text(rec)
-            passages = _passages(text, q, q_sh, s, s_sh, source_text, n)
-            matches.append(Match(doc_id, score, containment, rec.source, passages))
+        for c in self._break_ties(doc, scored, top)[:top]:
+            passages = _passages(text, q, q_sh, c.skeleton, c.shingles, c.text, n)
+            matches.append(Match(c.record.id, c.score, c.containment, c.record.source, passages))
         return TraceResult(tuple(matches))
+
+    def _break_ties(self, doc: Doc, ranked: list[_Candidate], top: int) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        query_words: set[str] | None = None
+        i = 0
+        while i < len(ranked) and len(out) < top:
+            j = i + 1
+            while j < len(ranked) and ranked[i].score - ranked[j].score <= _TIE and j - i < 10:
+                j += 1
+            group = ranked[i:j]
+            for c in group:
+                c.text = self._source_text(c.record)
+            if len(group) > 1:
+                query_words = query_words if query_words is not None else _word_set(doc)
+                overlap = {id(c): _overlap(query_words, c.text) for c in group}
+                group.sort(key=lambda c: -overlap[id(c)])  # stable: ties keep the score order
+            out.extend(group)
+            i = j
+        return out
 
     @staticmethod
     def _source_text(rec: DocRecord) -> str | None:
