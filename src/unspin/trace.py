@@ -378,8 +378,9 @@ def _passages(
 
 # --- the index -------------------------------------------------------------------------------
 
-#: Scores this close count as tied; ties are broken by word overlap.
-_TIE = 0.005
+#: Candidates scoring at least this share of a better one are near-tied and
+#: re-ordered by word overlap (measured on BBC + Reuters near-duplicates).
+_NEAR = 0.9
 
 
 @dataclass(slots=True)
@@ -562,10 +563,11 @@ class TraceIndex:
         """Most likely sources of ``text``, best first, with aligned passages.
 
         Candidates are ranked by exact Jaccard of the immutable shingle sets.
-        Near-duplicate sources tie on that score (their differences are in
-        the words a spinner replaces), so candidates within ``_TIE`` of each
-        other are ordered by how many of the query's words (all of them)
-        each source contains, read back from the source files.
+        Near-duplicate sources (an updated story, a corrected copy) come out
+        nearly tied on that score, their differences being mostly in words a
+        spinner may replace; so candidates scoring at least ``_NEAR`` times
+        the best of their group are ordered by that score plus the Jaccard of
+        all their words with the query's, read back from the source files.
         """
         if top < 1:
             raise ConfigError(f"--top must be at least 1, got {top}.")
@@ -600,15 +602,15 @@ class TraceIndex:
         i = 0
         while i < len(ranked) and len(out) < top:
             j = i + 1
-            while j < len(ranked) and ranked[i].score - ranked[j].score <= _TIE and j - i < 10:
+            while j < len(ranked) and ranked[j].score >= _NEAR * ranked[i].score and j - i < 10:
                 j += 1
             group = ranked[i:j]
             for c in group:
                 c.text = self._source_text(c.record)
-            if len(group) > 1:
+            if len(group) > 1 and all(c.text is not None for c in group):
                 query_words = query_words if query_words is not None else _word_set(doc)
-                overlap = {id(c): _overlap(query_words, c.text) for c in group}
-                group.sort(key=lambda c: -overlap[id(c)])  # stable: ties keep the score order
+                both = {id(c): c.score + _overlap(query_words, c.text) for c in group}
+                group.sort(key=lambda c: -both[id(c)])  # stable: ties keep the score order
             out.extend(group)
             i = j
         return out
