@@ -130,33 +130,43 @@ class SQLiteStore(Store):
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"Cannot open index {self.path!r}: {exc}. Check the path and its permissions.") from exc
-        with self._guard():
-            self._conn.execute("PRAGMA busy_timeout = 10000")
-            app_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app_id == 0 and tables == 0:
-                if not create:
-                    self._conn.close()
-                    raise _missing(self.path)
-                self._create(settings or {})
-            elif app_id != APPLICATION_ID:
-                self._conn.close()
-                raise StoreError(
-                    f"{self.path!r} is a SQLite database but not an unspin index. "
-                    f"Give another path, or build an index with: unspin index build NEW.db SOURCES..."
-                )
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                self._conn.close()
-                raise StoreError(
-                    f"Index {self.path!r} has schema version {version}, but this unspin reads version "
-                    f"{SCHEMA_VERSION}. Rebuild it with: unspin index build NEW.db SOURCES..."
-                )
-            if not memory:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            rows = self._conn.execute("SELECT key, value FROM meta").fetchall()
-        self._settings: dict[str, Any] = {k: json.loads(v) for k, v in rows}
+        try:
+            with self._guard():
+                self._settings = self._check(create, settings or {}, memory)
+        except BaseException:
+            self.close()
+            raise
+
+    def _check(self, create: bool, settings: dict[str, Any], memory: bool) -> dict[str, Any]:
+        """Create a new index or verify an existing one; return its settings."""
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 10000")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id == 0 and tables == 0:
+            if not create:
+                raise _missing(self.path)
+            self._create(settings)
+        elif app_id != APPLICATION_ID:
+            raise StoreError(
+                f"{self.path!r} is a SQLite database but not an unspin index. "
+                f"Give another path, or build an index with: unspin index build NEW.db SOURCES..."
+            )
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"Index {self.path!r} has schema version {version}, but this unspin reads version "
+                f"{SCHEMA_VERSION}. Rebuild it with: unspin index build NEW.db SOURCES..."
+            )
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            return {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+        except ValueError as exc:
+            raise StoreError(
+                f"Index {self.path!r} has unreadable settings. Rebuild it with: unspin index build NEW.db SOURCES..."
+            ) from exc
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -183,6 +193,9 @@ class SQLiteStore(Store):
     def _create(self, settings: dict[str, Any]) -> None:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            conn.execute("ROLLBACK")  # another process created it while we waited for the lock
+            return
         try:
             for statement in _SCHEMA.strip().split(";"):
                 if statement.strip():
