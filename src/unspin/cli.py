@@ -305,6 +305,121 @@ class _RateColumn(ProgressColumn):
         return Text(f"{task.speed or 0.0:.1f}/s")
 
 
+index_app = typer.Typer(
+    help="Build and inspect trace indexes (one SQLite file of spin-robust sketches).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(index_app, name="index")
+IndexArg = typer.Argument(..., help="The index file (SQLite), e.g. sources.db.")
+SourcesArg = typer.Argument(..., help="Text files, directories of them, or .jsonl files.")
+
+
+@index_app.command("build")
+@_errors_to_exit
+def index_build(
+    index: str = IndexArg,
+    sources: list[str] = SourcesArg,
+    id_field: str = typer.Option("id", "--id-field", help="JSON Lines field holding the document id."),
+    text_field: str = typer.Option("text", "--text-field", help="JSON Lines field holding the text."),
+    batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Add documents to an index (created if missing); an id added again replaces the old one.
+
+    Unreadable sources (missing, binary, not UTF-8, bad JSON lines) are
+    reported and skipped. Each batch is one transaction, so an interrupted
+    build keeps every batch before it and nothing of the one it hit.
+
+    Example: unspin index build sources.db articles/ more.jsonl
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from . import trace as tr
+    from .readers import source_files
+
+    files, _ = source_files(sources)
+    total = sum(f.stat().st_size for f in files)
+    err = Console(stderr=True, highlight=False)
+    with Progress(
+        TextColumn("indexing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%  {task.fields[docs]} docs"),
+        TimeRemainingColumn(), console=err, transient=True, disable=quiet,
+    ) as bar:
+        task = bar.add_task("index", total=max(total, 1), docs=0)
+        report = tr.build_index(
+            index, sources, id_field=id_field, text_field=text_field, batch_size=batch_size,
+            progress=lambda done, docs: bar.update(task, completed=done, docs=docs),
+        )
+    for problem in report.skipped:
+        err.print(Text.assemble(("skipped ", "yellow"), str(problem)))
+    _out().print(
+        f"indexed {report.added} documents ({report.replaced} replaced) in {report.seconds:.1f} s"
+        f" ({report.docs_per_second:.0f} docs/s); skipped {len(report.skipped)}"
+    )
+
+
+@index_app.command("info")
+@_errors_to_exit
+def index_info(index: str = IndexArg, as_json: bool = JsonOpt) -> None:
+    """Print an index's document count, size and settings.
+
+    Example: unspin index info sources.db
+    """
+    from .trace import TraceIndex
+
+    with TraceIndex.open(index) as ti:
+        info = ti.info()
+    if as_json:
+        _print_json(info)
+        return
+    con = _out()
+    for key, value in info.items():
+        con.print(Text.assemble((f"{key:>15}", "bold"), f"  {value}"))
+
+
+@app.command("trace")
+@_errors_to_exit
+def trace_cmd(
+    file: str = FileArg,
+    index: str = typer.Option(..., "--index", help="Index built with: unspin index build."),
+    top: int = typer.Option(5, "--top", help="How many likely sources to show."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Find the documents a (possibly spun) text was copied from, with aligned passages.
+
+    Example: unspin trace suspect.txt --index sources.db --top 3
+    """
+    from .trace import TraceIndex
+
+    text = read_input(file)
+    with TraceIndex.open(index) as ti:
+        result = ti.trace(text, top=top)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    con = _out()
+    if not result.matches:
+        con.print(Text("no likely source found", style="yellow"))
+        return
+    for rank, match in enumerate(result.matches, 1):
+        style = "bold green" if match.score >= 0.3 else "green" if match.score >= 0.1 else "yellow"
+        con.print(Text.assemble((f"{rank}. ", "bold"), (match.id, "bold cyan"), "  score ",
+                                (f"{match.score:.3f}", style), f"  containment {match.containment:.3f}  ",
+                                (f"{len(match.passages)} passages", "dim")))
+        for p in match.passages[:3]:
+            con.print(Text.assemble(("   query ", "dim"), f"[{p.query_start}:{p.query_end}] ",
+                                    (_clip(p.query_text), "magenta")))
+            source = _clip(p.source_text) if p.source_text is not None else "(source file not readable)"
+            con.print(Text.assemble(("  source ", "dim"), f"[{p.source_start}:{p.source_end}] ", (source, "cyan")))
+        if len(match.passages) > 3:
+            con.print(Text(f"   ... {len(match.passages) - 3} more passages (see --json)", style="dim"))
+
+
+def _clip(text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
+
+
 def main() -> None:
     """Entry point of the ``unspin`` command."""
     app()
