@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench
 
-.PHONY: run test bench lint typecheck lexicon clean venv
+.PHONY: run test bench lint typecheck lexicon clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# torch for unspin[hf] and unspin[neural]: pinned, installed on its own (not a dependency).
+torch: $(STAMP)
+	$(BIN)/python -m pip install torch==2.13.0
 
 # Rebuild the shipped thesaurus data (needs: apt-get install mythes-en-us wordnet-base).
 lexicon: $(STAMP)
