@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
-.PHONY: run test bench bench-serve screenshot lint typecheck lexicon clean venv
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench-serve: $(STAMP)
 # Regenerate docs/screenshot.png (needs Debian's chromium: apt-get install chromium).
 screenshot: $(STAMP)
 	$(BIN)/python scripts/screenshot.py
+
+# torch for unspin[hf] and unspin[neural]: pinned, installed on its own (not a dependency).
+torch: $(STAMP)
+	$(BIN)/python -m pip install torch==2.13.0
 
 # Rebuild the shipped thesaurus data (needs: apt-get install mythes-en-us wordnet-base).
 lexicon: $(STAMP)
