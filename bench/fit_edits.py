@@ -22,13 +22,13 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fit_detector import documents  # noqa: E402
+from fit_detector import documents
 
-from unspin import api  # noqa: E402
-from unspin.lexicon import sources_mask  # noqa: E402
-from unspin.restore import EDIT_FEATURES, Restorer  # noqa: E402
-from unspin.spin import Spinner  # noqa: E402
-from unspin.tokenize import tokenize  # noqa: E402
+from unspin import api
+from unspin.lexicon import sources_mask
+from unspin.restore import EDIT_FEATURES, Restorer
+from unspin.spin import Spinner
+from unspin.tokenize import tokenize
 
 SETTINGS = {
     "all": ["wordnet", "moby", "mythes"],
@@ -43,7 +43,7 @@ def main() -> None:
     ap.add_argument("--corpora", default="../shared/data/corpora")
     ap.add_argument("--out", default="src/unspin/data/edit_model.json")
     ap.add_argument("--only", default="")
-    ap.add_argument("--scorer", default="cmu")
+    ap.add_argument("--scorer", default=api.DEFAULT_SCORER)
     ap.add_argument("--scale", type=float, default=None, help="override RestoreConfig.channel_scale")
     ap.add_argument("--margin", type=float, default=None, help="override RestoreConfig.margin")
     args = ap.parse_args()

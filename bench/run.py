@@ -108,8 +108,9 @@ def accuracy(docs: int, quick: bool) -> list[dict]:
     for spin_th, rest_th, label in SETTINGS:
         print(f"eval: spin {spin_th}, restore {rest_th}", file=sys.stderr, flush=True)
         t = time.perf_counter()
+        baselines = ("fingerprints", "neural") if rest_th == "moby" else ("fingerprints",)
         r = run_evaluation(EvalConfig(quick=quick, spinner_thesaurus=spin_th, restorer_thesauri=rest_th,
-                                      docs_per_rate=docs, clean_docs=docs))
+                                      docs_per_rate=docs, clean_docs=docs, baselines=baselines))
         r["label"] = label
         r["seconds"] = time.perf_counter() - t
         runs.append(r)
@@ -183,6 +184,16 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None) -> str:
         if "mrpc" in r:
             L.append(f"Human paraphrases (MRPC, {r['mrpc']['groups']} groups of 10 sentences): "
                      f"{r['mrpc']['flagged_spun_share']:.0%} flagged spun (target <= 5%).")
+        if any("baseline_neural" in v for v in r["rates"].values()):
+            L += ["", "Neural baseline on the same documents (all-MiniLM-L6-v2 sentence embeddings + logistic "
+                  f"regression, trained on {r['neural_baseline']['training_documents']} train-split documents):", "",
+                  "| spin rate | neural doc ROC-AUC | neural doc F1 | neural words/s | unspin doc F1 | unspin words/s | unspin speed / neural |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+            for k, v in r["rates"].items():
+                nb = v["baseline_neural"]
+                L.append(f"| {float(k):.0%} | {nb['document']['roc_auc']:.3f} | {nb['document']['f1']:.2f} "
+                         f"| {nb['words_per_second']:,.0f} | {v['document']['f1']:.2f} | {v['words_per_second']:,.0f} "
+                         f"| {v['words_per_second'] / max(1e-9, nb['words_per_second']):.1f}x |")
         cal = r["rates"].get("0.15", next(iter(r["rates"].values())))["calibration"]
         L += ["", "Calibration at 15% (spun vs clean documents): " + "; ".join(
             f"{b['bin']}: n={b['n']}, predicted {b['mean_predicted']:.2f}, observed {b['observed_spun']:.2f}" for b in cal), ""]
@@ -197,7 +208,60 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None) -> str:
             "",
         ]
     L += ["![F1 and WER against spin rate](benchmarks.png)", "", "Raw results: `docs/benchmarks.json`.", ""]
+    sc_path = DOCS / "scorers.json"
+    if sc_path.exists():
+        sc = json.loads(sc_path.read_text(encoding="utf-8"))
+        L += ["## Scorers (`python bench/scorers.py`)", "",
+              "Held-out BBC sentences; one content word replaced by each of its MyThes synonyms.", "",
+              "| scorer | perplexity | original beats one synonym | original ranked first among up to 14 |",
+              "| --- | --- | --- | --- |"]
+        for name, v in sc.items():
+            L.append(f"| {name} | {v['perplexity']:.0f} | {v['original_beats_one_synonym']:.1%} "
+                     f"| {v['original_ranked_first']:.1%} |")
+        L += ["", "The web-bigram interpolation (`--scorer cmu+web`) does not beat the plain CMU trigram, so `cmu` "
+              "stays the default; `hf:NAME_OR_PATH` rescoring needs a model this machine cannot download.", ""]
+    # the other benchmarks have their own scripts (minutes each); their latest results are included here
+    for name, title in (("trace_benchmarks.md", "Tracing"), ("scan_benchmarks.md", "Collection scans"),
+                        ("serve_benchmarks.md", "Web server load")):
+        path = DOCS / name
+        if path.exists():
+            body = path.read_text(encoding="utf-8").split("\n", 1)[-1]
+            L += [f"## {title} (from `docs/{name}`)", body.strip(), ""]
     return "\n".join(L)
+
+
+def readme_table(sp: dict, runs: list[dict]) -> str:
+    """The short table the README shows."""
+    head = runs[0]
+    r15 = head["rates"].get("0.15", next(iter(head["rates"].values())))
+    r30 = head["rates"].get("0.30", r15)
+    r5 = head["rates"].get("0.05", r15)
+    dflt = runs[-1]
+    d15 = dflt["rates"].get("0.15", next(iter(dflt["rates"].values())))
+    rows = [
+        "| measure (held-out BBC news) | spinner shares no thesaurus with restorer | default restorer (circular) | target |",
+        "| --- | --- | --- | --- |",
+        f"| span F1 at 15% spin | {r15['span']['f1']:.2f} | {d15['span']['f1']:.2f} | >= 0.85 |",
+        f"| document ROC-AUC at 5% / 15% | {r5['document']['roc_auc']:.3f} / {r15['document']['roc_auc']:.3f} "
+        f"| {dflt['rates'].get('0.05', d15)['document']['roc_auc']:.3f} / {d15['document']['roc_auc']:.3f} | >= 0.95 / 0.99 |",
+        f"| word errors removed at 15% / 30% | {r15['errors_removed']:.0%} / {r30['errors_removed']:.0%} "
+        f"| {d15['errors_removed']:.0%} / {dflt['rates'].get('0.30', d15)['errors_removed']:.0%} | >= 60% |",
+        f"| clean words changed | {head['clean']['changed_word_share']:.2%} | {dflt['clean']['changed_word_share']:.2%} | <= 0.5% |",
+        f"| human paraphrases flagged (MRPC) | {head.get('mrpc', {}).get('flagged_spun_share', float('nan')):.0%} "
+        f"| {dflt.get('mrpc', {}).get('flagged_spun_share', float('nan')):.0%} | <= 5% |",
+        f"| check speed, one core | {sp['check_words_per_second']:,.0f} words/s | | >= 20,000 |",
+        f"| start-up / peak memory | {sp['startup_seconds']:.1f} s / {sp['peak_memory_mb']:,.0f} MB | | <= 2 s / 1.5 GB |",
+    ]
+    return "\n".join(rows)
+
+
+def update_readme(table: str) -> None:
+    path = ROOT / "README.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        a, b = text.index(start) + len(start), text.index(end)
+        path.write_text(text[:a] + "\n" + table + "\n" + text[b:], encoding="utf-8")
 
 
 def main() -> None:
@@ -207,6 +271,8 @@ def main() -> None:
     args = ap.parse_args()
     meta = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "docs": args.docs}
     print(meta["machine"], file=sys.stderr)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "scorers.py"), "--sentences", "600",
+                    "--out", str(DOCS / "scorers.json")], check=True)
     sp = speed()
     print(sp, file=sys.stderr)
     runs = accuracy(args.docs, args.quick)
@@ -216,6 +282,7 @@ def main() -> None:
                                                      indent=2) + "\n", encoding="utf-8")
     plot(runs, DOCS / "benchmarks.png")
     (DOCS / "benchmarks.md").write_text(markdown(meta, sp, runs, ex), encoding="utf-8")
+    update_readme(readme_table(sp, runs))
     print(f"wrote {DOCS / 'benchmarks.md'} (peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)",
           file=sys.stderr)
 

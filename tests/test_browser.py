@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SPUN = ("Officials mentioned that the regulation enforcement officers got here to quell violent unrest. "
+SPUN = ("Officials mentioned that the regulation enforcement officers used counterfeit consciousness to quell violent unrest. "
         "The regulation enforcement chief said the situation was under control.")
 
 pytestmark = [
@@ -104,10 +104,10 @@ def test_check_highlights_spans_with_suggestions(page: Any) -> None:
 
 def test_keyboard_only(page: Any) -> None:
     page.focus("#input")
-    page.keyboard.type("The regulation enforcement officers got here yesterday.")
+    page.keyboard.type("The regulation enforcement officers used counterfeit consciousness yesterday.")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#doc mark.sp")
-    suggestion = api.check("The regulation enforcement officers got here yesterday.").spans[0].suggestion
+    suggestion = api.check("The regulation enforcement officers used counterfeit consciousness yesterday.").spans[0].suggestion
     page.focus("#show-spun")
     for _ in range(5):  # Tab onward to the first highlighted phrase
         page.keyboard.press("Tab")

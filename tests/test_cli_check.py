@@ -59,7 +59,7 @@ def test_check_readable_report(tmp_path: Path) -> None:
 def test_bad_input_one_line_exit_2(tmp_path: Path, setup, message: str, command: str) -> None:  # type: ignore[no-untyped-def]
     path = setup(tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-m", "unspin.cli", command, str(path)], capture_output=True, text=True
+        [sys.executable, "-m", "unspin.cli", command, str(path)], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 2
     assert message in proc.stderr
@@ -68,7 +68,7 @@ def test_bad_input_one_line_exit_2(tmp_path: Path, setup, message: str, command:
 
 
 def test_empty_stdin() -> None:
-    proc = subprocess.run([sys.executable, "-m", "unspin.cli", "check", "-"], input="", capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "unspin.cli", "check", "-"], input="", capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert proc.stderr.startswith("error:") and "empty" in proc.stderr
 

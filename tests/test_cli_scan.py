@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from unspin.cli import app
 
 runner = CliRunner()
-TEXT = "The regulation enforcement officers got here yesterday to quell violent unrest."
+TEXT = "The regulation enforcement officers used counterfeit consciousness yesterday to quell violent unrest."
 
 
 def test_scan_cli_summary_report_and_resume(tmp_path: Path) -> None:

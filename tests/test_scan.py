@@ -20,7 +20,7 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 TEXTS = [
-    "The regulation enforcement officers got here yesterday to quell violent unrest.",
+    "The regulation enforcement officers used counterfeit consciousness yesterday to quell violent unrest.",
     "Officials said the police came to stop the riots in the city.",
     "He mentioned that the company will sell its shares next week.",
     "The bank raised its prime rate by half a point on Monday.",

@@ -28,7 +28,7 @@ from unspin.serve import (
     running,
 )
 
-SPUN = "Officials mentioned that the regulation enforcement officers got here to quell violent unrest."
+SPUN = "Officials mentioned that the regulation enforcement officers used counterfeit consciousness to quell violent unrest."
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_check_mirrors_the_python_api(client: TestClient) -> None:
     assert res.status_code == 200
     data = res.json()
     assert data == api.check(SPUN).to_dict()
-    assert data["words"] == 13 and data["verdict"] in {"spun", "clean", "uncertain"}
+    assert data["words"] == 14 and data["verdict"] in {"spun", "clean", "uncertain"}
     assert data["spans"], "the demo sentence has at least one spun span"
     for s in data["spans"]:
         assert SPUN[s["start"] : s["end"]] == s["text"]
@@ -301,11 +301,9 @@ def test_trace_without_index_is_501(client: TestClient) -> None:
     assert_error(client.post("/api/trace", json={"text": SPUN, "top": 3}), 501, "--index")
 
 
-def test_trace_without_the_module_is_501(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_opening_an_index_without_the_trace_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "unspin.trace", None)  # import fails
-    c = TestClient(create_app(ServeConfig(warm_up=False), index=FakeIndex()))
-    assert_error(c.post("/api/trace", json={"text": SPUN}), 501, "unspin[trace]")
-    with pytest.raises(ResourceError, match="unspin.trace"):
+    with pytest.raises(ResourceError, match=r"unspin\.trace"):
         open_index("some.db")
 
 

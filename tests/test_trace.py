@@ -277,3 +277,20 @@ def test_align_runs_point_at_shared_shingles(q: list[int], s: list[int]) -> None
     for q0, q1, s0, s1 in align(qa, sa, min_shingles=1):
         assert 0 <= q0 <= q1 < len(q) and 0 <= s0 <= s1 < len(s)
         assert q[q0] == s[s0] and q[q1] == s[s1]
+
+
+def test_served_trace_uses_a_real_index(built_index: Path, corpus: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from unspin.serve import ServeConfig, create_app, open_index
+
+    source = sorted(corpus.glob("*.txt"))[2]
+    spun = unspin.spin(source.read_text(encoding="utf-8"), rate=0.3, seed=9, thesaurus="moby").text
+    client = TestClient(create_app(ServeConfig(warm_up=False), index=open_index(str(built_index))))
+    res = client.post("/api/trace", json={"text": spun, "top": 3})
+    assert res.status_code == 200, res.text
+    matches = res.json()["matches"]
+    assert matches[0]["id"].endswith(source.name) or source.stem in matches[0]["id"]
+    p = matches[0]["passages"][0]
+    assert spun[p["query_start"] : p["query_end"]].strip()

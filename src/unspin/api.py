@@ -21,6 +21,11 @@ from .tokenize import tokenize
 
 __all__ = ["Report", "Restoration", "check", "restore", "spin"]
 
+#: Default language model of the decoder and default confidence threshold,
+#: chosen by measurement (docs/benchmarks.md).
+DEFAULT_SCORER = "cmu"
+DEFAULT_MIN_CONFIDENCE = 0.3
+
 #: Inputs longer than this are processed in chunks of whole paragraphs.
 CHUNK_CHARS = 200_000
 
@@ -33,7 +38,7 @@ class Report:
     verdict: str  # "spun", "clean" or "uncertain"
     words: int
     spans: tuple[Span, ...]
-    scorer: str = "cmu"
+    scorer: str = DEFAULT_SCORER
     spin_rate: float = 0.0  # estimated share of words the restorer would change
     features: dict[str, float] = field(default_factory=dict)
 
@@ -53,7 +58,7 @@ class Restoration:
 
     text: str
     edits: tuple[Span, ...]
-    scorer: str = "cmu"
+    scorer: str = DEFAULT_SCORER
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "scorer": self.scorer, "edits": [s.to_dict() for s in self.edits]}
@@ -74,7 +79,7 @@ def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
     channel = replace(base.channel, sources=sources_mask(thesauri))
     if scorer.startswith("hf:"):
         # neural models rescore the n-gram decoder's suspicious spans
-        return replace(base, scorer="cmu", rescorer=scorer, adapt=adapt, channel=channel)
+        return replace(base, scorer=DEFAULT_SCORER, rescorer=scorer, adapt=adapt, channel=channel)
     if scorer not in ("cmu", "cmu+web"):
         raise ConfigError(f"Unknown scorer {scorer!r}. Use 'cmu', 'cmu+web' or 'hf:NAME_OR_PATH'.")
     return replace(base, scorer=scorer, adapt=adapt, channel=channel)
@@ -130,9 +135,8 @@ def _analyse(
         f = doc_features(doc, chunk_edits, chunk_fps)
         for k, v in f.items():
             feats[k] = feats.get(k, 0.0) + v * doc.words
-        shift = (lambda s, o=offset: replace(s, start=s.start + o, end=s.end + o))
-        edits.extend(shift(s) for s in chunk_edits)
-        fps.extend(shift(s) for s in chunk_fps)
+        edits.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in chunk_edits)
+        fps.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in chunk_fps)
     feats = {k: v / max(1, words) for k, v in feats.items()}
     return edits, fps, words, feats
 
@@ -150,9 +154,9 @@ def check(
     text: str,
     *,
     fingerprints: bool = True,
-    scorer: str = "cmu",
+    scorer: str = DEFAULT_SCORER,
     adapt: bool = True,
-    min_confidence: float = 0.5,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     thesauri: str = "all",
 ) -> Report:
     """Decide whether ``text`` was machine-spun and which phrases were.
@@ -184,9 +188,9 @@ def restore(
     text: str,
     *,
     fingerprints: bool = True,
-    scorer: str = "cmu",
+    scorer: str = DEFAULT_SCORER,
     adapt: bool = True,
-    min_confidence: float = 0.5,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     thesauri: str = "all",
 ) -> Restoration:
     """Undo spinning: replace suspicious spans by their likely originals.

@@ -25,6 +25,11 @@ from .morph import analyses, inflect
 __all__ = ["Candidate", "Channel", "ChannelConfig"]
 
 
+def _possessive(phrase: str) -> str:
+    """``premiers`` -> ``premiers'``, ``minister`` -> ``minister's``."""
+    return phrase + "'" if phrase.endswith("s") else phrase + "'s"
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelConfig:
     """Weights of the channel model (plain values; CLI/TOML map onto them)."""
@@ -120,7 +125,7 @@ class Channel:
             possessive = "'s"
             words[-1] = words[-1][:-2]
             for o, q, m, zf in self._direct(" ".join(words)):
-                add(o + possessive, q, m, zf)
+                add(_possessive(o), q, m, zf)
         # inflected head: first word for verbs, last word otherwise
         for k in {0, len(words) - 1}:
             for lemma, tag in analyses(words[k]):
@@ -130,7 +135,7 @@ class Channel:
                 for o, q, m, zf in self._direct(base):
                     inflected = inflect(o, tag)
                     if inflected is not None:
-                        add(inflected + possessive, q, m, zf)
+                        add(_possessive(inflected) if possessive else inflected, q, m, zf)
         # rank by the unigram noisy channel, log P(original) + log P(seen | original);
         # wordfreq over-rates phrases, so each extra word costs a fixed amount
         ranked = sorted(

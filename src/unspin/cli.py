@@ -72,7 +72,10 @@ def _colour(confidence: float) -> str:
 
 FileArg = typer.Argument(..., help="Text file to read, or - for standard input.")
 NoFp = typer.Option(False, "--no-fingerprints", help="Do not use the list of known tortured phrases.")
-Scorer = typer.Option("cmu", "--scorer", help="Language model: cmu (default) or hf:NAME_OR_PATH.")
+Scorer = typer.Option(
+    api.DEFAULT_SCORER, "--scorer",
+    help="Language model: cmu (default), cmu+web, or hf:NAME_OR_PATH to rescore with a neural LM.",
+)
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of the readable report.")
 NoAdapt = typer.Option(False, "--no-adapt", help="Skip document-level adaptation (one pass).")
 
@@ -85,7 +88,7 @@ def check(
     no_fingerprints: bool = NoFp,
     scorer: str = Scorer,
     no_adapt: bool = NoAdapt,
-    min_confidence: float = typer.Option(0.5, "--min-confidence", help="Hide spans below this confidence."),
+    min_confidence: float = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", help="Hide spans below this confidence."),
 ) -> None:
     """Say whether a text was spun and highlight the spun phrases.
 
@@ -124,7 +127,7 @@ def restore(
     no_fingerprints: bool = NoFp,
     scorer: str = Scorer,
     no_adapt: bool = NoAdapt,
-    min_confidence: float = typer.Option(0.5, "--min-confidence", help="Apply only edits at least this sure."),
+    min_confidence: float = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", help="Apply only edits at least this sure."),
 ) -> None:
     """Print the text with spun phrases replaced by their likely originals.
 

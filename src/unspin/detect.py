@@ -65,8 +65,13 @@ def doc_features(doc: Doc, edits: list[Span], fingerprints: list[Span]) -> dict[
     """Features of the document score (all per word, so length does not matter)."""
     words = max(1, doc.words)
     confs = [e.confidence for e in edits]
+    mass = sum(confs) / words
+    sure = sum(1 for c in confs if c >= 0.6) / words
     return {
-        "edit_mass": sum(confs) / words,
+        # log scale: the step from 0 to 2 edits per 100 words matters more than 20 to 22
+        "log_edit_mass": math.log10(mass + 0.003),
+        "log_sure_edits": math.log10(sure + 0.003),
+        "edit_mass": mass,
         "sure_edits": sum(1 for c in confs if c >= 0.9) / words,
         "supported": sum(1 for e in edits if e.supported) / words,
         "fingerprints": len(fingerprints) / words,

@@ -46,7 +46,8 @@ class EvalConfig:
     split: str = "test"  # "train" for tuning, never tune on "test"
     restore_config: RestoreConfig | None = None
     baselines: tuple[str, ...] = ("fingerprints",)
-    min_confidence: float = 0.5
+    min_confidence: float = api.DEFAULT_MIN_CONFIDENCE
+    scorer: str = api.DEFAULT_SCORER
 
 
 @dataclass
@@ -146,7 +147,7 @@ def _doc_f1(probs: list[float], labels: list[int], threshold: float = 0.5) -> di
     return {"precision": prec, "recall": rec, "f1": _f1(prec, rec)}
 
 
-def _reliability(probs: list[float], labels: list[int], bins: int = 5) -> list[dict[str, float]]:
+def _reliability(probs: list[float], labels: list[int], bins: int = 5) -> list[dict[str, object]]:
     out = []
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins
@@ -181,7 +182,7 @@ class _Counts:
 
 def _analyse(text: str, cfg: EvalConfig) -> tuple[list[Any], list[Any], float, str]:
     """One pass of the restorer: (model edits, fingerprint spans, probability, restored text)."""
-    rc = cfg.restore_config or api._config("cmu", True, cfg.restorer_thesauri)
+    rc = cfg.restore_config or api._config(cfg.scorer, True, cfg.restorer_thesauri)
     edits, fps, _words, feats = api._analyse(text, True, rc.scorer, rc.adapt, config=rc)
     from .detect import load_detector
 
@@ -220,7 +221,7 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
     clean_changed = 0
     t0 = time.perf_counter()
     for d in clean_docs:
-        edits, chosen, p, restored = _analyse(d.text, cfg)
+        _edits, _chosen, p, restored = _analyse(d.text, cfg)
         ref = _words(d.text)
         clean.words += len(ref)
         clean_changed += round(word_error_rate(ref, _words(restored)) * len(ref))
@@ -238,6 +239,10 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         say(f"MRPC human paraphrases: {len(mrpc)} groups of 10 sentences")
         mp = [_analyse(t, cfg)[2] for t in mrpc]
         results["mrpc"] = {"groups": len(mp), "flagged_spun_share": sum(p >= 0.5 for p in mp) / len(mp)}
+    neural = _train_neural(cfg, root) if "neural" in cfg.baselines else None
+    if neural is not None:
+        results["neural_baseline"] = {"training_documents": neural[1]}
+    neural_clean = neural[0].predict_proba([d.text for d in clean_docs]) if neural is not None else []
     fp_screen = None
     if "fingerprints" in cfg.baselines:
         from .detect import FingerprintMatcher
@@ -253,13 +258,15 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         fp_tp = fp_pred = fp_gold_hit = 0
         fp_words = 0
         fp_seconds = 0.0
+        spun_texts: list[str] = []
         for k, d in enumerate(pool[: cfg.docs_per_rate]):
             spun = replace(spinner, seed=cfg.seed * 1000 + k) if False else Spinner(
                 thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed * 1000 + k, lexicon=spinner.lexicon
             )
             res = spun(d.text)
+            spun_texts.append(res.text)
             t0 = time.perf_counter()
-            edits, chosen, p, restored = _analyse(res.text, cfg)
+            _edits, chosen, p, restored = _analyse(res.text, cfg)
             c.seconds += time.perf_counter() - t0
             ref = _words(d.text)
             c.ref_words += len(ref)
@@ -308,9 +315,41 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
                 "document": {"roc_auc": roc_auc(fl, labels), **_doc_f1(fl, labels)},
                 "words_per_second": fp_words / max(1e-9, fp_seconds),
             }
+        if neural is not None:
+            t1 = time.perf_counter()
+            npred = neural[0].predict_proba(spun_texts)
+            nsec = time.perf_counter() - t1
+            nl = list(npred) + list(neural_clean)
+            entry["baseline_neural"] = {
+                "document": {"roc_auc": roc_auc(nl, labels), **_doc_f1(nl, labels)},
+                "words_per_second": c.words / max(1e-9, nsec),
+            }
         results["rates"][f"{rate:.2f}"] = entry
     results["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
+
+
+def _train_neural(cfg: EvalConfig, root: Path | None) -> tuple[Any, int] | None:
+    """The MiniLM + logistic-regression baseline, trained on the train split (or None if not installed)."""
+    try:
+        from .baselines import NeuralClassifier
+
+        clf = NeuralClassifier()
+    except Exception:  # the optional extra (torch, transformers) is missing
+        return None
+    _desc, docs = load_documents(root, cfg.quick, "train" if not cfg.quick else cfg.split)
+    docs = [EvalDoc(d.id, _trim(d.text, cfg.max_words)) for d in docs[: 2 * cfg.docs_per_rate + 40]]
+    texts, labels = [], []
+    for i, d in enumerate(docs):
+        if i % 2:
+            rate = cfg.rates[i % len(cfg.rates)]
+            texts.append(Spinner(cfg.spinner_thesaurus, rate, seed=10_000 + i)(d.text).text)
+            labels.append(1)
+        else:
+            texts.append(d.text)
+            labels.append(0)
+    clf.fit(texts, labels)
+    return clf, len(texts)
 
 
 def training_documents(root: Path, split: str = "train") -> Iterable[EvalDoc]:

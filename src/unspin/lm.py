@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 
 from .errors import ConfigError, ResourceError
 
-__all__ = ["BOS", "EOS", "NAME", "NUM", "UNK", "CMUTrigram", "OptionScorer", "WebInterpolated", "Scorer", "get_option_scorer", "get_scorer", "lm_word"]
+__all__ = ["BOS", "EOS", "NAME", "NUM", "UNK", "CMUTrigram", "OptionScorer", "Scorer", "WebInterpolated", "get_option_scorer", "get_scorer", "lm_word"]
 
 BOS, EOS = "<s>", "</s>"
 NUM, NAME, UNK = "<num>", "<name>", "<unk>"

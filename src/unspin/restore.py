@@ -21,9 +21,9 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from dataclasses import dataclass, field
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
@@ -252,12 +252,12 @@ class Restorer:
             if s > best:
                 best_key, best = key, s
         chosen: list[Arc] = []
-        pos, key = n, best_key
-        while pos > 0 and key is not None:
-            _s, back, bpos, arc = beams[pos][key]
-            if arc is not None:
-                chosen.append(arc)
-            pos, key = bpos, back
+        pos, cur = n, best_key
+        while pos > 0 and cur is not None:
+            _s, back, bpos, step = beams[pos][cur]
+            if step is not None:
+                chosen.append(step)
+            pos, cur = bpos, back
         chosen.reverse()
         return chosen, best
 
@@ -304,7 +304,7 @@ class Restorer:
                 "log_q": cand.log_q if cand else 0.0,
                 "zipf_original": cand.unigram if cand else 0.0,
                 "zipf_seen": arc.seen_zipf,
-                "n_sources": float(bin(mask).count("1")),
+                "n_sources": float(mask.bit_count()),
                 "seen_words": float(len(seen_words)),
                 "original_words": float(len(arc.words)),
                 "capital": float(arc.capital),
@@ -373,7 +373,7 @@ class Restorer:
         for arc, conf in zip(chosen, confs):
             same = [a for a in arcs[arc.i] if a.length == arc.length]
             same.sort(key=lambda a: a.cost, reverse=True)
-            options = [arc] + [a for a in same if a.words != arc.words][: self.config.rescore_options - 1]
+            options = [arc, *[a for a in same if a.words != arc.words][: self.config.rescore_options - 1]]
             scores = self.rescorer.score_options(
                 words, arc.i, arc.i + arc.length,
                 [list(words[arc.i : arc.i + arc.length])] + [list(a.words) for a in options],

@@ -210,7 +210,7 @@ def score_document(idx: int, raw: RawDoc, *, prefilter: bool = False, top_spans:
     except UnspinError as exc:
         rec["error"] = str(exc)
         return rec
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop a scan
+    except Exception as exc:
         rec["error"] = f"Scoring failed ({type(exc).__name__}: {exc})."
         return rec
     top = sorted(report.spans, key=lambda s: (-s.confidence, s.start))[:top_spans]
@@ -745,7 +745,7 @@ def _histogram_png(hist: tuple[int, ...]) -> str:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise missing_extra("bench", "matplotlib") from exc
+        raise missing_extra("scan", "matplotlib") from exc
     fig, ax = plt.subplots(figsize=(6.4, 2.8), dpi=100)
     ax.bar([i * 0.05 for i in range(20)], hist, width=0.05, align="edge", color="#c0392b", edgecolor="white")
     ax.set_xlim(0, 1)

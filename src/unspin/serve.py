@@ -136,7 +136,7 @@ def open_index(path: str) -> TraceIndex:
 class CheckRequest(BaseModel):
     text: str = Field(description="The text to check, as a JSON string.")
     fingerprints: bool = Field(True, description="Also look for known tortured phrases.")
-    min_confidence: float = Field(0.5, ge=0.0, le=1.0, description="Drop spans below this confidence.")
+    min_confidence: float = Field(api.DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0, description="Drop spans below this confidence.")
 
 
 class TraceRequest(BaseModel):
@@ -458,11 +458,6 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
         if loaded is None:
             raise HTTPException(501, "Tracing is off: this server has no index. "
                                      "Start it with: unspin serve --index INDEX")
-        try:
-            from . import trace as _trace_module  # noqa: F401  (optional, built on another branch)
-        except ImportError:
-            raise HTTPException(501, "Tracing needs the unspin.trace module, which this install lacks. "
-                                     "Install it with: pip install 'unspin[trace]'") from None
         matches = await workers.run(lambda: loaded.search(text, req.top))
         try:
             out = TraceOut(matches=[MatchOut.model_validate(m.to_dict()) for m in matches])

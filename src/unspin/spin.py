@@ -4,7 +4,8 @@ It imitates commercial article spinners so the evaluation has spun text with
 a known gold alignment: about ``rate`` of the content words and multi-word
 expressions are replaced by one random synonym from the chosen thesaurus,
 inflection and casing kept, sometimes several words for one and the reverse.
-Deterministic for a seed. Evaluate with a thesaurus the restorer does not use.
+Like a real spinner's dictionary, a phrase spun twice in one document gets the
+same synonym both times. Deterministic for a seed. Evaluate with a thesaurus the restorer does not use.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ class Spinner:
         """Inflection-aware synonyms of a lower-case phrase."""
         phrase = " ".join(words)
         found = self._choices(phrase)
-        k = 0 if len(words) > 1 else 0
-        for lemma, tag in analyses(words[k if len(words) == 1 else -1]) if len(words) == 1 else ():
+        # single words are spun through their lemma ("rose" -> rise -> "climbed")
+        for lemma, tag in analyses(words[0]) if len(words) == 1 else ():
             for syn in self._choices(lemma):
                 inflected = inflect(syn, tag)
                 if inflected and inflected != phrase:
@@ -115,6 +116,7 @@ class Spinner:
         target = round(self.rate * len(content))
         used = [False] * len(toks)
         chosen: list[tuple[int, int, str]] = []
+        dictionary: dict[str, str] = {}  # one synonym per phrase and document, as spinners do
         for a, b, opts in items:
             if len(chosen) >= target:
                 break
@@ -122,7 +124,8 @@ class Spinner:
                 continue
             for k in range(a, b):
                 used[k] = True
-            syn = rng.choice(opts)
+            key = " ".join(t.lower for t in toks[a:b])
+            syn = dictionary.setdefault(key, rng.choice(opts))
             chosen.append((a, b, apply_case(syn, [t.text for t in toks[a:b]])))
         chosen.sort()
         parts: list[str] = []

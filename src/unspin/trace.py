@@ -29,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 import time
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -63,6 +64,7 @@ __all__ = [
     "build_index",
     "exact_jaccard",
     "exact_trace",
+    "open_index",
     "shingles",
     "trace",
 ]
@@ -447,6 +449,7 @@ class TraceIndex:
             ) from exc
         self.normalizer = normalizer or _default_normalizer()
         self._sketcher = _Sketcher(self.settings)
+        self._lock = threading.Lock()
 
     @classmethod
     def open(
@@ -463,7 +466,7 @@ class TraceIndex:
         }
         return cls(SQLiteStore(path, create=True, settings=meta))
 
-    def __enter__(self) -> TraceIndex:  # noqa: PYI034 (typing.Self needs Python 3.11)
+    def __enter__(self) -> TraceIndex:
         return self
 
     def __exit__(
@@ -559,6 +562,11 @@ class TraceIndex:
             "rows": self._sketcher.rows,
         }
 
+    def search(self, text: str, top: int = 5) -> tuple[Match, ...]:
+        """Best matches of ``text``; safe to call from several server threads."""
+        with self._lock:
+            return self.trace(text, top=top).matches
+
     def trace(self, text: str, top: int = 5) -> TraceResult:
         """Most likely sources of ``text``, best first, with aligned passages.
 
@@ -645,6 +653,11 @@ def build_index(
     with TraceIndex.open(index, create=True, settings=settings) as ti:
         return ti.add_paths(sources, id_field=id_field, text_field=text_field, batch_size=batch_size,
                             progress=progress)
+
+
+def open_index(path: str | Path) -> TraceIndex:
+    """Open an existing index for queries (what ``unspin serve --index`` does)."""
+    return TraceIndex.open(path)
 
 
 def trace(text: str, index: TraceIndex | str | Path, top: int = 5) -> TraceResult:

@@ -267,7 +267,7 @@
     clearError();
     hideTip();
     const text = input.value;
-    const body = { text, fingerprints: true, min_confidence: 0.5 };
+    const body = { text, fingerprints: true };  // the server's default confidence threshold
     setBusy(true);
     await ready;
     try {
