@@ -80,8 +80,8 @@ def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
     if scorer.startswith("hf:"):
         # neural models rescore the n-gram decoder's suspicious spans
         return replace(base, scorer=DEFAULT_SCORER, rescorer=scorer, adapt=adapt, channel=channel)
-    if scorer not in ("cmu", "cmu+web"):
-        raise ConfigError(f"Unknown scorer {scorer!r}. Use 'cmu', 'cmu+web' or 'hf:NAME_OR_PATH'.")
+    if scorer not in ("cmu", "cmu+web", "cmu+news"):
+        raise ConfigError(f"Unknown scorer {scorer!r}. Use 'cmu', 'cmu+web', 'cmu+news' or 'hf:NAME_OR_PATH'.")
     return replace(base, scorer=scorer, adapt=adapt, channel=channel)
 
 

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import math
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+from unspin.errors import ConfigError, ResourceError
+from unspin.lm import NAME, NUM, CMUTrigram, Interpolated, NewsTrigram, get_option_scorer, get_scorer, lm_word
+
+FIXTURES = Path(__file__).parent / "fixtures" / "clean"
+
+
+def test_cmu_scores_are_log10_and_clamped() -> None:
+    lm = get_scorer("cmu")
+    assert -3.0 < lm.logp("the", "<s>", "<s>") < 0.0
+    assert lm.logp("xqzvwk", "the", "<s>") > -10.0  # the OOV sentinel is clamped
+    assert lm.logp(NUM, "in", "<s>") == lm.logp(NUM, "on", "<s>")
+    assert lm_word("2004") == NUM and lm_word("Said") == "said"
+    assert NAME != NUM
+
+
+def test_score_options_prefers_the_fluent_option() -> None:
+    lm = CMUTrigram()
+    words = "the police said the law enforcement officers came".split()
+    good, bad = lm.score_options(words, 4, 5, [["law"], ["regulation"]])
+    assert good > bad
+    assert math.isclose(lm.score_options(words, 0, 0, [[]])[0], lm.sentence_logp(words))
+
+
+def test_unknown_scorers() -> None:
+    with pytest.raises(ConfigError):
+        get_scorer("gpt")
+    with pytest.raises(ConfigError):
+        get_option_scorer("hf:")
+
+
+def test_news_lm_missing_is_a_resource_error(tmp_path: Path) -> None:
+    with pytest.raises(ResourceError, match="build_news_lm"):
+        NewsTrigram(str(tmp_path / "none.npz"))
+
+
+def test_news_lm_builds_from_a_tiny_corpus_and_interpolates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpora" / "nltk" / "state_union"
+    corpus.mkdir(parents=True)
+    for p in sorted(FIXTURES.glob("*.txt")):
+        (corpus / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "news.npz"
+    script = Path(__file__).parents[1] / "scripts" / "build_news_lm.py"
+    monkeypatch.setattr(sys, "argv", ["build_news_lm.py", "--corpora", str(tmp_path / "corpora"), "--out", str(out)])
+    runpy.run_path(str(script), run_name="__main__")
+    news = NewsTrigram(str(out))
+    assert news.known("the")
+    # probabilities of a context sum to about one over the vocabulary
+    total = sum(10 ** news.logp(w, "of", "part") for w in news._ids if w != "<s>")
+    assert 0.9 < total < 1.1
+    mix = Interpolated(get_scorer("cmu"), news, 0.7, "cmu+news")
+    a = mix.logp("nation", "the", "<s>")
+    assert min(get_scorer("cmu").logp("nation", "the", "<s>"), news.logp("nation", "the", "<s>")) - 1e-9 <= a
