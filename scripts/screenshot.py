@@ -45,7 +45,10 @@ def main() -> None:
         height = page.evaluate("document.documentElement.scrollHeight")
         page.set_viewport_size({"width": args.width, "height": height})
         # show one tooltip, as a reader hovering a phrase would see it
-        page.locator("mark.sp.c3").nth(2).hover()
+        marks = page.locator("mark.sp.c3")
+        if not marks.count():
+            marks = page.locator("mark.sp")
+        marks.nth(min(2, marks.count() - 1)).hover()
         page.wait_for_selector("#tip:not([hidden])")
         page.screenshot(path=str(out))
         browser.close()

@@ -67,7 +67,7 @@ def _print_json(data: Any) -> None:
 
 
 def _colour(confidence: float) -> str:
-    return "bold red" if confidence >= 0.9 else "red" if confidence >= 0.7 else "yellow"
+    return "bold red" if confidence >= 0.8 else "red" if confidence >= 0.55 else "yellow"
 
 
 FileArg = typer.Argument(..., help="Text file to read, or - for standard input.")

@@ -53,7 +53,7 @@
   }
 
   const pct = (x) => `${Math.round(x * 100)}%`;
-  const level = (c) => (c >= 0.9 ? "c3" : c >= 0.7 ? "c2" : "c1");
+  const level = (c) => (c >= 0.8 ? "c3" : c >= 0.55 ? "c2" : "c1");
   const levelName = { c3: "high", c2: "medium", c1: "low" };
 
   function showError(message) {
