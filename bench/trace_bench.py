@@ -43,7 +43,7 @@ from datasketch import MinHash, MinHashLSH
 import unspin
 from unspin.trace import TraceIndex, TraceSettings, build_index
 
-CORPORA = Path("/work/shared/data/corpora")
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora"
 RATES = (0.1, 0.2, 0.3, 0.4)
 THESAURI = ("wordnet", "moby")
 RAW_N = 3
