@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import time
@@ -56,10 +55,7 @@ def main() -> None:
         if syns:
             trials.append((words, i, syns))
     results = {}
-    names = ["cmu", "cmu+web"]
-    if os.environ.get("UNSPIN_NEWS_LM"):  # built locally by scripts/build_news_lm.py
-        names.append("cmu+news")
-    for name in names:
+    for name in ("cmu", "cmu+web", "cmu+news"):
         scorer = get_scorer(name)
         t = time.perf_counter()
         logp = sum(scorer.sentence_logp(w) for w in sents)  # type: ignore[attr-defined]

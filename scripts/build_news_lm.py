@@ -147,6 +147,15 @@ def main() -> None:
     b1_keys = np.array(list(b1w), dtype=np.int64)
     b1 = np.log10(np.array([b1w[v] for v in b1w])).astype(np.float32)
     blob = np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8)
+    # every key array sorted, so the runtime can search it by bisection without sorting
+    def by_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(keys, kind="stable")
+        return keys[order], values[order]
+
+    k2, lp2 = by_key(k2, lp2)
+    k3, lp3 = by_key(k3, lp3)
+    ctx_keys, bow2 = by_key(ctx_keys, bow2)
+    b1_keys, b1 = by_key(b1_keys, b1)
     np.savez_compressed(args.out, vocab=blob, p1=np.log10(p1).astype(np.float32), k2=k2, lp2=lp2, k3=k3, lp3=lp3,
                         ctx3=ctx_keys, bow2=bow2, ctx2=b1_keys, bow1=b1, bits=np.array([BITS]))
     print(f"kept {len(k2):,} bigrams, {len(k3):,} trigrams -> {args.out} "

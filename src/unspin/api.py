@@ -23,8 +23,8 @@ __all__ = ["Report", "Restoration", "check", "restore", "spin"]
 
 #: Default language model of the decoder and default confidence threshold,
 #: chosen by measurement (docs/benchmarks.md).
-DEFAULT_SCORER = "cmu"
-DEFAULT_MIN_CONFIDENCE = 0.3
+DEFAULT_SCORER = "cmu+news"
+DEFAULT_MIN_CONFIDENCE = 0.5
 
 #: Inputs longer than this are processed in chunks of whole paragraphs.
 CHUNK_CHARS = 200_000

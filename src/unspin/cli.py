@@ -74,7 +74,7 @@ FileArg = typer.Argument(..., help="Text file to read, or - for standard input."
 NoFp = typer.Option(False, "--no-fingerprints", help="Do not use the list of known tortured phrases.")
 Scorer = typer.Option(
     api.DEFAULT_SCORER, "--scorer",
-    help="Language model: cmu (default), cmu+web, or hf:NAME_OR_PATH to rescore with a neural LM.",
+    help="Language model: cmu+news (default), cmu, cmu+web, or hf:NAME_OR_PATH to rescore with a neural LM.",
 )
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of the readable report.")
 NoAdapt = typer.Option(False, "--no-adapt", help="Skip document-level adaptation (one pass).")

@@ -97,7 +97,7 @@ class RestoreConfig:
     symmetric_discount: bool = False  # also credit originals rarer than the seen word
     beam: int = 8
     max_span: int = 4
-    scorer: str = "cmu"  # n-gram scorer of the decoder
+    scorer: str = "cmu+news"  # n-gram scorer of the decoder
     rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
     rescore_options: int = 4
     use_edit_model: bool = True  # confidences from the fitted edit model when one is shipped
