@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
-.PHONY: run test bench bench-serve screenshot lint typecheck lexicon clean venv torch
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -40,6 +40,10 @@ screenshot: $(STAMP)
 # torch for unspin[hf] and unspin[neural]: pinned, installed on its own (not a dependency).
 torch: $(STAMP)
 	$(BIN)/python -m pip install torch==2.13.0
+
+# Rebuild the shipped news-domain trigram (needs ../shared/data/corpora).
+news-lm: $(STAMP)
+	$(BIN)/python scripts/build_news_lm.py --corpora ../shared/data/corpora
 
 # Rebuild the shipped thesaurus data (needs: apt-get install mythes-en-us wordnet-base).
 lexicon: $(STAMP)

@@ -311,7 +311,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=60)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite docs/benchmarks.md and the README table from docs/benchmarks.json")
     args = ap.parse_args()
+    if args.render_only:
+        data = json.loads((DOCS / "benchmarks.json").read_text(encoding="utf-8"))
+        (DOCS / "benchmarks.md").write_text(
+            markdown(data["meta"], data["speed"], data["accuracy"], data["example"], data.get("variants", [])),
+            encoding="utf-8")
+        update_readme(readme_table(data["speed"], data["accuracy"]))
+        return
     meta = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "docs": args.docs}
     print(meta["machine"], file=sys.stderr)
     subprocess.run([sys.executable, str(ROOT / "bench" / "scorers.py"), "--sentences", "600",
