@@ -150,6 +150,18 @@ def _merge(edits: list[Span], fps: list[Span]) -> list[Span]:
     return sorted(out, key=lambda s: s.start)
 
 
+def _splice(text: str, spans: list[Span]) -> str:
+    """``text`` with each (ordered, non-overlapping) span replaced by its suggestion."""
+    parts: list[str] = []
+    pos = 0
+    for s in spans:
+        parts.append(text[pos : s.start])
+        parts.append(s.suggestion)
+        pos = s.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def check(
     text: str,
     *,
@@ -206,14 +218,7 @@ def restore(
         raise ConfigError(f"min_confidence must be between 0 and 1, got {min_confidence}.")
     edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt, thesauri)
     chosen = _merge([e for e in edits if e.confidence >= min_confidence], fps)
-    parts: list[str] = []
-    pos = 0
-    for s in chosen:
-        parts.append(text[pos : s.start])
-        parts.append(s.suggestion)
-        pos = s.end
-    parts.append(text[pos:])
-    return Restoration("".join(parts), tuple(chosen), scorer)
+    return Restoration(_splice(text, chosen), tuple(chosen), scorer)
 
 
 def spin(text: str, *, rate: float = 0.15, seed: int = 0, thesaurus: str = "wordnet") -> SpinResult:

@@ -14,7 +14,6 @@ correction by Kernighan, Church and Gale (1990).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -157,8 +156,3 @@ class Channel:
         from wordfreq import zipf_frequency
 
         return float(zipf_frequency(phrase, "en"))
-
-    @staticmethod
-    def keep_cost(rho: float) -> float:
-        """log10 P(a word with candidates was left alone)."""
-        return math.log10(1.0 - rho)

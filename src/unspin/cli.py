@@ -187,8 +187,6 @@ def eval_(
 
     Example: unspin eval --quick ; unspin eval --docs 100 --out bench/out
     """
-    from pathlib import Path
-
     from .evaluate import EvalConfig, run_evaluation
 
     con = Console(stderr=True)

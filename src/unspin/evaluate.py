@@ -12,18 +12,18 @@ before/after restoration, damage on clean text, false alarms, and speed.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
 import resource
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import api
 from .errors import InputError
+from .lexicon import load_lexicon
 from .restore import RestoreConfig
 from .spin import Spinner
 from .tokenize import tokenize
@@ -188,12 +188,7 @@ def _analyse(text: str, cfg: EvalConfig) -> tuple[list[Any], list[Any], float, s
 
     p = load_detector(cfg.restorer_thesauri).probability(feats)
     chosen = api._merge([e for e in edits if e.confidence >= cfg.min_confidence], fps)
-    parts, pos = [], 0
-    for s in chosen:
-        parts += [text[pos : s.start], s.suggestion]
-        pos = s.end
-    parts.append(text[pos:])
-    return edits, chosen, p, "".join(parts)
+    return edits, chosen, p, api._splice(text, chosen)
 
 
 def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -250,9 +245,9 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         fp_screen = FingerprintMatcher()
     # spun text at each rate; spun docs are drawn after the clean ones so no document is in both
     pool = docs[n_clean:] or docs
+    lexicon = load_lexicon()
     for rate in cfg.rates:
         say(f"spin rate {rate:.0%}")
-        spinner = Spinner(thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed)
         c = _Counts()
         fp_scores: list[float] = []
         fp_tp = fp_pred = fp_gold_hit = 0
@@ -260,9 +255,7 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         fp_seconds = 0.0
         spun_texts: list[str] = []
         for k, d in enumerate(pool[: cfg.docs_per_rate]):
-            spun = replace(spinner, seed=cfg.seed * 1000 + k) if False else Spinner(
-                thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed * 1000 + k, lexicon=spinner.lexicon
-            )
+            spun = Spinner(thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed * 1000 + k, lexicon=lexicon)
             res = spun(d.text)
             spun_texts.append(res.text)
             t0 = time.perf_counter()
@@ -350,14 +343,3 @@ def _train_neural(cfg: EvalConfig, root: Path | None) -> tuple[Any, int] | None:
             labels.append(0)
     clf.fit(texts, labels)
     return clf, len(texts)
-
-
-def training_documents(root: Path, split: str = "train") -> Iterable[EvalDoc]:
-    """Clean documents for fitting (never the test split)."""
-    if split == "test":
-        raise ValueError("never fit on the test split")
-    yield from load_documents(root, False, split)[1]
-
-
-def _finite(x: float) -> float:
-    return x if math.isfinite(x) else float("nan")

@@ -87,13 +87,10 @@ class Lexicon:
         #: web frequency per phrase id, as wordfreq zipf (log10 per billion words)
         self.zipf = (zipf.astype(np.float32) / 10.0) if zipf is not None else np.full(len(phrases), 3.0, np.float32)
         self.ids = {p: i for i, p in enumerate(phrases)}
-        self._src = src
-        self._mask = mask
         self.src, self.dst, self.mask = src, dst, mask
         # edges are sorted by dst: offsets give every edge pointing at a phrase
         self._dst_offsets = np.searchsorted(dst, np.arange(len(phrases) + 1)).astype(np.int64)
         self._fwd: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._dst = dst
         self.max_words = max((p.count(" ") + 1 for p in phrases), default=1)
 
     def __contains__(self, phrase: str) -> bool:
@@ -116,7 +113,7 @@ class Lexicon:
             return []
         lo, hi = self._dst_offsets[i], self._dst_offsets[i + 1]
         out = []
-        for s, m in zip(self._src[lo:hi].tolist(), self._mask[lo:hi].tolist()):
+        for s, m in zip(self.src[lo:hi].tolist(), self.mask[lo:hi].tolist()):
             if m & sources:
                 out.append((self.phrases[s], m))
         return out
@@ -127,10 +124,10 @@ class Lexicon:
         if i is None:
             return []
         if self._fwd is None:
-            order = np.argsort(self._src, kind="stable")
-            src_sorted = self._src[order]
+            order = np.argsort(self.src, kind="stable")
+            src_sorted = self.src[order]
             offsets = np.searchsorted(src_sorted, np.arange(len(self.phrases) + 1)).astype(np.int64)
-            self._fwd = (offsets, self._dst[order], self._mask[order])
+            self._fwd = (offsets, self.dst[order], self.mask[order])
         offsets, dsts, masks = self._fwd
         lo, hi = offsets[i], offsets[i + 1]
         return [
@@ -138,10 +135,6 @@ class Lexicon:
             for d, m in zip(dsts[lo:hi].tolist(), masks[lo:hi].tolist())
             if m & sources
         ]
-
-    def degree(self, original: str, sources: int = ALL_SOURCES) -> int:
-        """How many synonyms ``original`` has in ``sources`` (for the channel)."""
-        return len(self.synonyms(original, sources))
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from .errors import ConfigError, ResourceError
 
-__all__ = ["BOS", "EOS", "NAME", "NUM", "UNK", "CMUTrigram", "OptionScorer", "Scorer", "WebInterpolated", "get_option_scorer", "get_scorer", "lm_word"]
+__all__ = ["BOS", "EOS", "NAME", "NUM", "UNK", "CMUTrigram", "Interpolated", "NewsTrigram", "OptionScorer", "Scorer", "WebBigram", "get_option_scorer", "get_scorer", "lm_word"]
 
 BOS, EOS = "<s>", "</s>"
 NUM, NAME, UNK = "<num>", "<name>", "<unk>"
@@ -68,7 +68,28 @@ class OptionScorer(Protocol):
         ...
 
 
-class CMUTrigram:
+class _SentenceScoring:
+    """``sentence_logp`` and ``score_options`` for any scorer with ``logp``."""
+
+    def logp(self, word: str, prev1: str, prev2: str) -> float:
+        raise NotImplementedError
+
+    def score_options(
+        self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
+    ) -> list[float]:
+        """Sentence log10 probability with each option in place of ``words[start:end]``."""
+        return [self.sentence_logp([*words[:start], *opt, *words[end:]]) for opt in options]
+
+    def sentence_logp(self, words: Sequence[str]) -> float:
+        """Total log10 probability of ``words`` as one sentence (with ``<s>``, ``</s>``)."""
+        h2, h1, total = BOS, BOS, 0.0
+        for w in [*words, EOS]:
+            total += self.logp(w, h1, h2)
+            h2, h1 = h1, w
+        return total
+
+
+class CMUTrigram(_SentenceScoring):
     """The CMU US-English trigram from ``pocketsphinx``, with class back-off.
 
     Unknown capitalised words score as a name class, numbers as a number
@@ -118,41 +139,24 @@ class CMUTrigram:
         self._cache[key] = v
         return v
 
-    def score_options(
-        self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
-    ) -> list[float]:
-        """Sentence log10 probability with each option in place of ``words[start:end]``."""
-        return [self.sentence_logp([*words[:start], *opt, *words[end:]]) for opt in options]
-
-    def sentence_logp(self, words: Sequence[str]) -> float:
-        """Total log10 probability of ``words`` as one sentence (with ``<s>``, ``</s>``)."""
-        h2, h1, total = BOS, BOS, 0.0
-        for w in [*words, EOS]:
-            total += self.logp(w, h1, h2)
-            h2, h1 = h1, w
-        return total
-
-
-class WebInterpolated:
-    """CMU trigram linearly interpolated with Google web bigram counts.
+class WebBigram(_SentenceScoring):
+    """Google web bigram counts as a scorer (mixed with CMU as ``cmu+web``).
 
     The web counts (PyPI ``wordsegment``: 333k unigrams, 258k bigrams from the
     Google Web Trillion Word Corpus, Brants and Franz 2006) know collocations
-    of written and web English the speech-domain trigram misses. The mixture
-    is ``lam * P_cmu(w | h) + (1 - lam) * P_web(w | prev)``, with an
-    absolute-discount back-off to web unigrams; words the web lists lack fall
-    back to the trigram alone.
+    of written and web English the speech-domain trigram misses. Bigram
+    counts are discounted absolutely with back-off to web unigrams; words the
+    web lists lack are left to the other model of the mixture.
     """
 
-    name = "cmu+web"
+    name = "web"
 
-    def __init__(self, lam: float = 0.6, discount: float = 0.75) -> None:
+    def __init__(self, discount: float = 0.75) -> None:
         try:
             import wordsegment
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise ResourceError("wordsegment is missing. Reinstall unspin: pip install unspin") from exc
         wordsegment.load()
-        self._cmu = CMUTrigram()
         self._uni: dict[str, float] = wordsegment.UNIGRAMS
         self._bi: dict[str, float] = wordsegment.BIGRAMS
         self._total = float(sum(self._uni.values()))
@@ -162,54 +166,24 @@ class WebInterpolated:
             first = key.split(" ", 1)[0]
             followers[first] = followers.get(first, 0) + 1
         self._followers = followers
-        self.lam = lam
         self.discount = discount
-        self._cache: dict[tuple[str, str, str], float] = {}
 
     def known(self, word: str) -> bool:
-        return self._cmu.known(word)
-
-    def _web(self, word: str, prev: str) -> float | None:
-        uni = self._uni.get(word)
-        if uni is None:
-            return None
-        p_uni = uni / self._total
-        c_prev = self._uni.get(prev)
-        if c_prev is None:
-            return p_uni
-        c_big = self._bi.get(prev + " " + word)
-        backoff = self.discount * self._followers.get(prev, 0) / c_prev
-        if c_big is not None:
-            return max(c_big - self.discount, 0.0) / c_prev + backoff * p_uni
-        return max(backoff, 1e-3) * p_uni
+        return word in self._uni
 
     def logp(self, word: str, prev1: str, prev2: str) -> float:
-        key = (word, prev1, prev2)
-        v = self._cache.get(key)
-        if v is not None:
-            return v
-        base = self._cmu.logp(word, prev1, prev2)
-        web = self._web(word, prev1)
-        if web is None or word in (EOS, NUM):
-            v = base
-        else:
-            v = math.log10(self.lam * 10.0**base + (1.0 - self.lam) * web)
-        if len(self._cache) > 2_000_000:
-            self._cache.clear()
-        self._cache[key] = v
-        return v
-
-    def score_options(
-        self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
-    ) -> list[float]:
-        return [self.sentence_logp([*words[:start], *opt, *words[end:]]) for opt in options]
-
-    def sentence_logp(self, words: Sequence[str]) -> float:
-        h2, h1, total = BOS, BOS, 0.0
-        for w in [*words, EOS]:
-            total += self.logp(w, h1, h2)
-            h2, h1 = h1, w
-        return total
+        uni = self._uni.get(word)
+        if uni is None:
+            return _CLASS_LOGP[UNK]
+        p_uni = uni / self._total
+        c_prev = self._uni.get(prev1)
+        if c_prev is None:
+            return math.log10(p_uni)
+        c_big = self._bi.get(prev1 + " " + word)
+        backoff = self.discount * self._followers.get(prev1, 0) / c_prev
+        if c_big is not None:
+            return math.log10(max(c_big - self.discount, 0.0) / c_prev + backoff * p_uni)
+        return math.log10(max(backoff, 1e-3) * p_uni)
 
 
 class NewsTrigram:
@@ -290,10 +264,11 @@ def _default_news_path() -> str:
     return os.path.join(os.path.dirname(__file__), "data", "news_lm.npz")
 
 
-class Interpolated:
+class Interpolated(_SentenceScoring):
     """Linear interpolation of two scorers: ``lam * P_a + (1 - lam) * P_b``.
 
-    Words the second model does not know are scored by the first alone.
+    Class tokens and words the second model does not know are scored by the
+    first alone.
     """
 
     def __init__(self, first: Scorer, second: Scorer, lam: float, name: str) -> None:
@@ -309,7 +284,7 @@ class Interpolated:
         if v is not None:
             return v
         a = self.first.logp(word, prev1, prev2)
-        if word in _CLASS_LOGP or (word != EOS and not self.second.known(word)):
+        if word in _CLASS_LOGP or not self.second.known(word):
             v = a
         else:
             v = math.log10(self.lam * 10.0**a + (1.0 - self.lam) * 10.0 ** self.second.logp(word, prev1, prev2))
@@ -318,17 +293,6 @@ class Interpolated:
         self._cache[key] = v
         return v
 
-    def score_options(
-        self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
-    ) -> list[float]:
-        return [self.sentence_logp([*words[:start], *opt, *words[end:]]) for opt in options]
-
-    def sentence_logp(self, words: Sequence[str]) -> float:
-        h2, h1, total = BOS, BOS, 0.0
-        for w in [*words, EOS]:
-            total += self.logp(w, h1, h2)
-            h2, h1 = h1, w
-        return total
 
 
 @lru_cache(maxsize=8)
@@ -337,7 +301,7 @@ def get_scorer(name: str = "cmu") -> Scorer:
     if name == "cmu":
         return CMUTrigram()
     if name == "cmu+web":
-        return WebInterpolated()
+        return Interpolated(get_scorer("cmu"), WebBigram(), 0.6, "cmu+web")
     if name == "cmu+news":
         return Interpolated(get_scorer("cmu"), NewsTrigram(), 0.7, "cmu+news")
     if name == "news":
@@ -347,9 +311,9 @@ def get_scorer(name: str = "cmu") -> Scorer:
 
 @lru_cache(maxsize=4)
 def get_option_scorer(name: str) -> OptionScorer:
-    """A rescoring scorer by name: ``cmu`` or ``hf:NAME_OR_PATH`` (extra ``unspin[hf]``)."""
-    if name == "cmu":
-        return CMUTrigram()
+    """A rescoring scorer by name: an n-gram scorer or ``hf:NAME_OR_PATH`` (extra ``unspin[hf]``)."""
+    if name in ("cmu", "cmu+web", "cmu+news"):
+        return get_scorer(name)  # type: ignore[return-value]  # the n-gram scorers also score options
     if name.startswith("hf:") and len(name) > 3:
         from .hf import HFScorer  # optional extra: transformers + torch
 

@@ -315,18 +315,15 @@ class Restorer:
             })
         return feats
 
-    def confidences(
-        self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None = None
-    ) -> list[float]:
-        """Probability that each chosen edit undoes a real substitution.
+    def confidence(self, features: dict[str, float]) -> float:
+        """Probability that an edit with this :meth:`evidence` undoes a real substitution.
 
         With a fitted edit model (``data/edit_model.json``) this is its logistic
-        output over :meth:`evidence`; otherwise the decoder's posterior odds.
+        output; otherwise the decoder's posterior odds.
         """
-        feats = self.evidence(sent, chosen, rho, support)
         if self.edit_model is not None:
-            return [self.edit_model.probability(f) for f in feats]
-        return [1.0 / (1.0 + 10.0 ** (-f["log_odds"])) for f in feats]
+            return self.edit_model.probability(features)
+        return 1.0 / (1.0 + math.pow(10.0, -features["log_odds"]))
 
     # -- document --------------------------------------------------------
     def _pass(
@@ -343,10 +340,7 @@ class Restorer:
             chosen, _score = self.decode(sent, arcs, rho)
             if chosen:
                 feats = self.evidence(sent, chosen, rho, support)
-                if self.edit_model is not None:
-                    confs = [self.edit_model.probability(f) for f in feats]
-                else:
-                    confs = [1.0 / (1.0 + 10.0 ** (-f["log_odds"])) for f in feats]
+                confs = [self.confidence(f) for f in feats]
                 if self.rescorer is not None:
                     chosen, confs = self.rescore(sent, arcs, chosen, confs)
                     feats = [{} for _ in chosen]

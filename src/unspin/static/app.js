@@ -82,46 +82,45 @@
 
   // ---------------------------------------------------------------- rendering
 
-  function spunView() {
+  // the input text with each span replaced by the node makeNode(span, index) builds
+  function spliced(spans, makeNode) {
     const frag = document.createDocumentFragment();
     const text = state.text;
     let pos = 0;
-    state.report.spans.forEach((s, i) => {
+    spans.forEach((s, i) => {
       if (s.start < pos) return; // overlapping spans: keep the first
       frag.append(text.slice(pos, s.start));
-      const cls = s.source === "fingerprint" ? "fp" : level(s.confidence);
-      const what = s.source === "fingerprint" ? "known tortured phrase" : `${levelName[cls]} confidence`;
-      const mark = el("mark", {
-        class: `sp ${cls}`, tabindex: "0", role: "button", "aria-expanded": "false",
-        "data-i": String(i),
-        "aria-label": `${s.text}: spun phrase, likely original “${s.suggestion}”, ${what} ${pct(s.confidence)}`,
-      }, text.slice(s.start, s.end));
-      mark.dataset.suggestion = s.suggestion;
-      mark.dataset.tip = "spun";
-      frag.append(mark);
+      frag.append(makeNode(s, i));
       pos = s.end;
     });
     frag.append(text.slice(pos));
     return frag;
   }
 
+  function spunView() {
+    return spliced(state.report.spans, (s, i) => {
+      const cls = s.source === "fingerprint" ? "fp" : level(s.confidence);
+      const what = s.source === "fingerprint" ? "known tortured phrase" : `${levelName[cls]} confidence`;
+      const mark = el("mark", {
+        class: `sp ${cls}`, tabindex: "0", role: "button", "aria-expanded": "false",
+        "data-i": String(i),
+        "aria-label": `${s.text}: spun phrase, likely original “${s.suggestion}”, ${what} ${pct(s.confidence)}`,
+      }, state.text.slice(s.start, s.end));
+      mark.dataset.suggestion = s.suggestion;
+      mark.dataset.tip = "spun";
+      return mark;
+    });
+  }
+
   function restoredView() {
-    const frag = document.createDocumentFragment();
-    const text = state.text;
-    let pos = 0;
-    state.restoration.edits.forEach((s, i) => {
-      if (s.start < pos) return;
-      frag.append(text.slice(pos, s.start));
+    return spliced(state.restoration.edits, (s, i) => {
       const ins = el("ins", {
         class: "ed", tabindex: "0", role: "button", "aria-expanded": "false", "data-i": String(i),
         "aria-label": `${s.suggestion}: restored wording, the spun text said “${s.text}”`,
       }, s.suggestion);
       ins.dataset.tip = "restored";
-      frag.append(ins);
-      pos = s.end;
+      return ins;
     });
-    frag.append(text.slice(pos));
-    return frag;
   }
 
   function render() {
