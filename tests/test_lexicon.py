@@ -4,7 +4,11 @@ import pytest
 
 from unspin.channel import Channel
 from unspin.errors import ConfigError
-from unspin.lexicon import MOBY, WORDNET, load_lexicon, sources_mask
+import numpy as np
+
+from unspin.channel import ChannelConfig
+from unspin.lexicon import MOBY, MOBY_REVERSE, PPS, WORDNET, Lexicon, load_lexicon, sources_mask
+from unspin.spin import Spinner
 from unspin.morph import analyses, inflect
 
 
@@ -15,8 +19,9 @@ def test_inverse_and_forward_agree() -> None:
 
 
 def test_sources_mask() -> None:
-    assert sources_mask("moby") == MOBY
-    assert sources_mask("moby,wordnet") == MOBY | WORDNET
+    assert sources_mask("moby") == MOBY | MOBY_REVERSE
+    assert sources_mask("moby,wordnet") == MOBY | MOBY_REVERSE | WORDNET
+    assert sources_mask("pps") == PPS
     with pytest.raises(ConfigError):
         sources_mask("roget")
 
@@ -34,3 +39,38 @@ def test_channel_reinflects_candidates() -> None:
     assert "prices" in cands
     for c in ch.candidates("costs"):
         assert c.log_q <= 1e-9
+
+
+@pytest.mark.parametrize(("a", "b"), [("increase", "decrease"), ("success", "failure"), ("strong", "weak")])
+def test_antonyms_are_not_synonyms(a: str, b: str) -> None:
+    # Moby links these pairs; WordNet marks them as antonyms, so the build drops them
+    lex = load_lexicon()
+    assert a not in [o for o, _m in lex.originals(b)]
+    assert b not in [o for o, _m in lex.originals(a)]
+
+
+def test_tortured_phrase_pairs_are_a_source() -> None:
+    # "profound learning" for "deep learning", "counterfeit consciousness" for "artificial intelligence"
+    lex = load_lexicon()
+    assert dict(lex.originals("profound", PPS)).get("deep", 0) & PPS
+    assert dict(lex.originals("consciousness", PPS)).get("intelligence", 0) & PPS
+    assert "deep" in [c.original for c in Channel(lex).candidates("profound")[:5]]
+
+
+def test_reversed_moby_links_are_used_by_the_restorer_not_the_spinner() -> None:
+    lex = load_lexicon()
+    assert any(m & MOBY_REVERSE and not m & MOBY for _o, m in lex.originals("vitality"))
+    assert not Spinner("moby", lexicon=lex).mask & MOBY_REVERSE
+
+
+def test_moby_counts_once_whichever_way_it_links() -> None:
+    # a -> b via Moby only; a -> c via Moby both ways: same evidence, same channel weight
+    phrases = ["a", "b", "c"]
+    src = np.array([0, 0], dtype=np.int32)
+    dst = np.array([1, 2], dtype=np.int32)
+    mask = np.array([MOBY, MOBY | MOBY_REVERSE], dtype=np.uint8)
+    ch = Channel(Lexicon(phrases, src, dst, mask, np.array([40, 40, 40], dtype=np.uint8)), ChannelConfig())
+    (b,) = ch.candidates("b")
+    (c,) = ch.candidates("c")
+    assert b.original == c.original == "a"
+    assert b.log_q == pytest.approx(c.log_q)

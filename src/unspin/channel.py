@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lexicon import ALL_SOURCES, MOBY, MYTHES, MYTHES_RELATED, WORDNET, Lexicon
+from .lexicon import ALL_SOURCES, MOBY, MOBY_REVERSE, MYTHES, MYTHES_RELATED, PPS, WORDNET, Lexicon
 from .morph import analyses, inflect
 
 __all__ = ["Candidate", "Channel", "ChannelConfig"]
+
+
+def _extra_words(phrase: str) -> int:
+    """Words beyond the first; hyphenated parts count (wordfreq rates "deep-down" like "deep down")."""
+    return phrase.count(" ") + phrase.count("-")
 
 
 def _possessive(phrase: str) -> str:
@@ -38,6 +43,8 @@ class ChannelConfig:
     mythes: float = 3.0
     mythes_related: float = 1.0
     wordnet: float = 2.0
+    pps: float = 3.0  # pairs real spinners were caught using
+    moby_reverse: float = 0.3  # a Moby link read backwards
     agreement_bonus: float = 1.5  # multiplier per extra thesaurus agreeing on a pair
     freq_beta: float = 0.35  # preference for common seen words: w *= 10**(beta*(zipf-4))
     max_candidates: int = 24
@@ -68,8 +75,11 @@ class Channel:
             if not m & c.sources:
                 continue
             m2 = m & c.sources
-            bits = [(MOBY, c.moby), (MYTHES, c.mythes), (MYTHES_RELATED, c.mythes_related), (WORDNET, c.wordnet)]
+            bits = [(MYTHES, c.mythes), (MYTHES_RELATED, c.mythes_related), (WORDNET, c.wordnet), (PPS, c.pps)]
             present = [w for b, w in bits if m2 & b]
+            # Moby counts once, whichever way round it lists the pair
+            if m2 & (MOBY | MOBY_REVERSE):
+                present.append(c.moby if m2 & MOBY else c.moby_reverse)
             table[m] = max(present) * (c.agreement_bonus ** (len(present) - 1)) if present else 0.0
         lex = self.lexicon
         w = table[lex.mask] * np.power(10.0, c.freq_beta * (lex.zipf[lex.dst].astype(np.float64) - 4.0))
@@ -136,10 +146,10 @@ class Channel:
                     if inflected is not None:
                         add(_possessive(inflected) if possessive else inflected, q, m, zf)
         # rank by the unigram noisy channel, log P(original) + log P(seen | original);
-        # wordfreq over-rates phrases, so each extra word costs a fixed amount
+        # wordfreq over-rates phrases, so each extra word (or hyphenated part) costs a fixed amount
         ranked = sorted(
             found.values(),
-            key=lambda c: c.log_q + c.unigram - self.config.phrase_penalty * c.original.count(" "),
+            key=lambda c: c.log_q + c.unigram - self.config.phrase_penalty * _extra_words(c.original),
             reverse=True,
         )
         out = tuple(ranked[: self.config.max_candidates])

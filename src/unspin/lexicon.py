@@ -1,7 +1,8 @@
 """Thesaurus with an inverse index, and the curated tortured-phrase fingerprints.
 
-The thesaurus is the union of Moby, MyThes and WordNet 3.0, derived by
-``scripts/build_lexicon.py`` into ``data/lexicon.npz``. Each directed edge
+The thesaurus is the union of Moby, MyThes, WordNet 3.0 and word pairs from
+the tortured-phrase list, derived by ``scripts/build_lexicon.py`` into
+``data/lexicon.npz`` (antonym pairs removed). Each directed edge
 ``original -> synonym`` carries a bit set of the thesauri that offer it, so the
 channel model can weigh a pair by its evidence and the reference spinner can
 draw from one thesaurus while the restorer uses others.
@@ -23,7 +24,9 @@ __all__ = [
     "FUNCTION_WORDS",
     "MOBY",
     "MYTHES",
+    "MOBY_REVERSE",
     "MYTHES_RELATED",
+    "PPS",
     "SOURCES",
     "WORDNET",
     "Fingerprint",
@@ -39,14 +42,17 @@ FUNCTION_WORDS = frozenset(
     ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "nor", "so", "than", "that", "this", "these", "those", "there", "here", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "we", "us", "our", "you", "your", "i", "me", "my", "mine", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "all", "any", "each", "both", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "up", "down", "out", "off", "over", "under", "again", "then", "once", "into", "onto", "upon", "about", "just", "also", "s", "t"]
 )
 
-MOBY, MYTHES, MYTHES_RELATED, WORDNET = 1, 2, 4, 8
+MOBY, MYTHES, MYTHES_RELATED, WORDNET, PPS, MOBY_REVERSE = 1, 2, 4, 8, 16, 32
 #: Thesaurus names accepted by ``--thesaurus`` and the restorer's ``sources``.
+#: ``pps`` is the word pairs aligned from the tortured-phrase list (what real
+#: spinners substituted); ``moby`` includes Moby's links read backwards.
 SOURCES: dict[str, int] = {
-    "moby": MOBY,
+    "moby": MOBY | MOBY_REVERSE,
     "mythes": MYTHES | MYTHES_RELATED,
     "wordnet": WORDNET,
+    "pps": PPS,
 }
-ALL_SOURCES = MOBY | MYTHES | MYTHES_RELATED | WORDNET
+ALL_SOURCES = MOBY | MYTHES | MYTHES_RELATED | WORDNET | PPS | MOBY_REVERSE
 
 
 def sources_mask(names: str | list[str] | tuple[str, ...]) -> int:

@@ -27,7 +27,7 @@ from importlib import resources
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
-from .lexicon import FUNCTION_WORDS, Lexicon, load_lexicon
+from .lexicon import FUNCTION_WORDS, MOBY, MOBY_REVERSE, Lexicon, load_lexicon
 from .lm import BOS, EOS, OptionScorer, Scorer, get_option_scorer, get_scorer, lm_word
 
 __all__ = [
@@ -72,7 +72,8 @@ def load_edit_model(sources: int, scorer: str = "cmu") -> EditModel | None:
     """The shipped edit model for a thesaurus mask and scorer (``None`` if not fitted)."""
     try:
         data = json.loads((resources.files("unspin") / "data" / "edit_model.json").read_text(encoding="utf-8"))
-        m = data["models"][f"{sources}|{scorer}"]
+        models = data["models"]
+        m = models.get(f"{sources}|{scorer}") or models[f"{sources & 15}|{scorer}"]
     except (OSError, ValueError, KeyError):
         return None
     return EditModel(float(m["bias"]), m["weights"], m["mean"], m["scale"])
@@ -87,6 +88,10 @@ class RestoreConfig:
     rho_prior_strength: float = 40.0  # pseudo-words pulling rho_doc to rho_floor
     rho_floor: float = 0.01
     rho_max: float = 0.45
+    # the first pass finds only part of the spinning and has false alarms on
+    # clean text: rate = (share of words it edits - rho_offset) * rho_gain
+    rho_gain: float = 1.0
+    rho_offset: float = 0.0
     support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
     capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence
     margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
@@ -297,6 +302,8 @@ class Restorer:
             log_odds = (best + arc.cost) - (without + keep)
             cand = arc.candidate
             mask = (cand.mask if cand else 0) & sources
+            if mask & MOBY_REVERSE:  # count thesauri, not directions
+                mask = (mask & ~MOBY_REVERSE) | MOBY
             seen_words = arc.seen.split(" ")
             feats.append({
                 "log_odds": max(-10.0, min(10.0, log_odds)),
@@ -394,6 +401,7 @@ class Restorer:
         if cfg.adapt:
             words = max(doc.words, 1)
             mass = sum(conf for _s, _a, conf, _f in found)
+            mass = max(0.0, mass - cfg.rho_offset * words) * cfg.rho_gain
             rho = (mass + cfg.rho_prior_strength * cfg.rho_floor) / (words + cfg.rho_prior_strength)
             rho = min(cfg.rho_max, max(cfg.rho_floor, rho))
             pairs = Counter(
