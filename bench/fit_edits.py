@@ -26,7 +26,7 @@ from fit_detector import documents
 
 from unspin import api
 from unspin.lexicon import sources_mask
-from unspin.restore import EDIT_FEATURES, Restorer
+from unspin.restore import EDIT_FEATURES, MODEL_SOURCES, Restorer
 from unspin.spin import Spinner
 from unspin.tokenize import tokenize
 
@@ -78,7 +78,7 @@ def main() -> None:
         Xa = np.array(X)
         mean, scale = Xa.mean(axis=0), Xa.std(axis=0) + 1e-9
         clf = LogisticRegression(C=1.0, max_iter=2000).fit((Xa - mean) / scale, y)
-        key = f"{sources_mask(setting)}|{args.scorer}"
+        key = f"{sources_mask(setting) & MODEL_SOURCES}|{args.scorer}"
         models[key] = {
             "scorer": args.scorer,
             "setting": setting,

@@ -9,10 +9,8 @@ Sources (see src/unspin/data/LICENSES.md):
     (CC BY 4.0, shipped as ``data/pps_tortured_phrases.csv``): what real
     spinners actually substituted ("profound" for "deep").
 
-Every Moby link is also stored reversed (a separate bit, weighted low by the
-channel): Moby lists many pairs in one direction only. Pairs that WordNet or
-MyThes mark as antonyms are removed from every source ("autocratic" is not a
-spin of "democratic", though Moby links them).
+Pairs that WordNet or MyThes mark as antonyms are removed from every source
+(Moby links some: "increase" and "decrease", "strong" and "weak").
 
 Output: ``src/unspin/data/lexicon.npz`` with
   * ``phrases``: UTF-8 bytes of all phrases joined by ``\\n`` (id = line number);
@@ -40,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from wordfreq import zipf_frequency
 
-MOBY, MYTHES_SYN, MYTHES_REL, WORDNET, PPS, MOBY_REVERSE = 1, 2, 4, 8, 16, 32
+MOBY, MYTHES_SYN, MYTHES_REL, WORDNET, PPS = 1, 2, 4, 8, 16
 MIN_ZIPF = 1.0
 MAX_WORDS = 4
 _OK = re.compile(r"^[a-z][a-z'\-]*(?: [a-z][a-z'\-]*){0,3}$")
@@ -191,29 +189,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pps", default="src/unspin/data/pps_tortured_phrases.csv")
     ap.add_argument("--pps-holdout", type=float, default=0.0,
                     help="leave out this share of tortured-phrase rows (for benchmarks only)")
+    ap.add_argument("--without", default="", help="for ablations: comma list of pps, antonyms")
     args = ap.parse_args(argv)
+    without = {w.strip() for w in args.without.split(",") if w.strip()}
     for need in (Path(args.mythes), Path(args.wordnet) / "data.noun"):
         if not need.exists():
             print(f"error: {need} not found; run: apt-get install -y mythes-en-us wordnet-base", file=sys.stderr)
             return 2
     masks: dict[tuple[str, str], int] = defaultdict(int)
     antonyms: set[tuple[str, str]] = set()
-    moby = read_moby()
     for name, edges in (
-        ("moby", moby),
-        ("moby reversed", [(b, a, MOBY_REVERSE) for a, b, _bit in moby]),
+        ("moby", read_moby()),
         ("mythes", read_mythes(Path(args.mythes), antonyms)),
         ("wordnet", read_wordnet(Path(args.wordnet), antonyms)),
     ):
         print(f"{name}: {len(edges):,} edges", file=sys.stderr)
         for a, b, bit in edges:
             masks[(a, b)] |= bit
-    pps = trusted_pps(read_pps(Path(args.pps), args.pps_holdout), masks)
+    pps = [] if "pps" in without else trusted_pps(read_pps(Path(args.pps), args.pps_holdout), masks)
     print(f"tortured phrases: {len(pps):,} edges", file=sys.stderr)
     for a, b, bit in pps:
         masks[(a, b)] |= bit
     dropped = 0
-    for a, b in antonyms:
+    for a, b in set() if "antonyms" in without else antonyms:
         for edge in ((a, b), (b, a)):
             if masks.pop(edge, None) is not None:
                 dropped += 1

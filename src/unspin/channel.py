@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lexicon import ALL_SOURCES, MOBY, MOBY_REVERSE, MYTHES, MYTHES_RELATED, PPS, WORDNET, Lexicon
+from .lexicon import ALL_SOURCES, MOBY, MYTHES, MYTHES_RELATED, PPS, WORDNET, Lexicon
 from .morph import analyses, inflect
 
 __all__ = ["Candidate", "Channel", "ChannelConfig"]
@@ -44,7 +44,6 @@ class ChannelConfig:
     mythes_related: float = 1.0
     wordnet: float = 2.0
     pps: float = 3.0  # pairs real spinners were caught using
-    moby_reverse: float = 0.3  # a Moby link read backwards
     agreement_bonus: float = 1.5  # multiplier per extra thesaurus agreeing on a pair
     freq_beta: float = 0.35  # preference for common seen words: w *= 10**(beta*(zipf-4))
     max_candidates: int = 24
@@ -75,11 +74,11 @@ class Channel:
             if not m & c.sources:
                 continue
             m2 = m & c.sources
-            bits = [(MYTHES, c.mythes), (MYTHES_RELATED, c.mythes_related), (WORDNET, c.wordnet), (PPS, c.pps)]
+            bits = [
+                (MOBY, c.moby), (MYTHES, c.mythes), (MYTHES_RELATED, c.mythes_related), (WORDNET, c.wordnet),
+                (PPS, c.pps),
+            ]
             present = [w for b, w in bits if m2 & b]
-            # Moby counts once, whichever way round it lists the pair
-            if m2 & (MOBY | MOBY_REVERSE):
-                present.append(c.moby if m2 & MOBY else c.moby_reverse)
             table[m] = max(present) * (c.agreement_bonus ** (len(present) - 1)) if present else 0.0
         lex = self.lexicon
         w = table[lex.mask] * np.power(10.0, c.freq_beta * (lex.zipf[lex.dst].astype(np.float64) - 4.0))

@@ -24,7 +24,6 @@ __all__ = [
     "FUNCTION_WORDS",
     "MOBY",
     "MYTHES",
-    "MOBY_REVERSE",
     "MYTHES_RELATED",
     "PPS",
     "SOURCES",
@@ -42,17 +41,17 @@ FUNCTION_WORDS = frozenset(
     ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "nor", "so", "than", "that", "this", "these", "those", "there", "here", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "we", "us", "our", "you", "your", "i", "me", "my", "mine", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "all", "any", "each", "both", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "up", "down", "out", "off", "over", "under", "again", "then", "once", "into", "onto", "upon", "about", "just", "also", "s", "t"]
 )
 
-MOBY, MYTHES, MYTHES_RELATED, WORDNET, PPS, MOBY_REVERSE = 1, 2, 4, 8, 16, 32
+MOBY, MYTHES, MYTHES_RELATED, WORDNET, PPS = 1, 2, 4, 8, 16
 #: Thesaurus names accepted by ``--thesaurus`` and the restorer's ``sources``.
 #: ``pps`` is the word pairs aligned from the tortured-phrase list (what real
-#: spinners substituted); ``moby`` includes Moby's links read backwards.
+#: spinners substituted).
 SOURCES: dict[str, int] = {
-    "moby": MOBY | MOBY_REVERSE,
+    "moby": MOBY,
     "mythes": MYTHES | MYTHES_RELATED,
     "wordnet": WORDNET,
     "pps": PPS,
 }
-ALL_SOURCES = MOBY | MYTHES | MYTHES_RELATED | WORDNET | PPS | MOBY_REVERSE
+ALL_SOURCES = MOBY | MYTHES | MYTHES_RELATED | WORDNET | PPS
 
 
 def sources_mask(names: str | list[str] | tuple[str, ...]) -> int:

@@ -27,11 +27,12 @@ from importlib import resources
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
-from .lexicon import FUNCTION_WORDS, MOBY, MOBY_REVERSE, Lexicon, load_lexicon
+from .lexicon import FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, WORDNET, Lexicon, load_lexicon
 from .lm import BOS, EOS, OptionScorer, Scorer, get_option_scorer, get_scorer, lm_word
 
 __all__ = [
     "EDIT_FEATURES",
+    "MODEL_SOURCES",
     "Arc",
     "EditModel",
     "RestoreConfig",
@@ -67,13 +68,18 @@ class EditModel:
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
+#: Edit models are fitted per thesaurus setting and keyed by these bits; the
+#: tortured-phrase pairs refine the channel of a setting without changing
+#: which model applies (their agreement still counts in ``n_sources``).
+MODEL_SOURCES = MOBY | MYTHES | MYTHES_RELATED | WORDNET
+
+
 @lru_cache(maxsize=8)
 def load_edit_model(sources: int, scorer: str = "cmu") -> EditModel | None:
     """The shipped edit model for a thesaurus mask and scorer (``None`` if not fitted)."""
     try:
         data = json.loads((resources.files("unspin") / "data" / "edit_model.json").read_text(encoding="utf-8"))
-        models = data["models"]
-        m = models.get(f"{sources}|{scorer}") or models[f"{sources & 15}|{scorer}"]
+        m = data["models"][f"{sources & MODEL_SOURCES}|{scorer}"]
     except (OSError, ValueError, KeyError):
         return None
     return EditModel(float(m["bias"]), m["weights"], m["mean"], m["scale"])
@@ -302,8 +308,6 @@ class Restorer:
             log_odds = (best + arc.cost) - (without + keep)
             cand = arc.candidate
             mask = (cand.mask if cand else 0) & sources
-            if mask & MOBY_REVERSE:  # count thesauri, not directions
-                mask = (mask & ~MOBY_REVERSE) | MOBY
             seen_words = arc.seen.split(" ")
             feats.append({
                 "log_odds": max(-10.0, min(10.0, log_odds)),

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 
 from .doc import WORD
-from .lexicon import FUNCTION_WORDS, MOBY_REVERSE, Lexicon, load_lexicon, sources_mask
+from .lexicon import FUNCTION_WORDS, Lexicon, load_lexicon, sources_mask
 from .morph import analyses, inflect
 from .restore import apply_case
 from .tokenize import tokenize
@@ -64,8 +64,7 @@ class Spinner:
             from .errors import ConfigError
 
             raise ConfigError(f"--rate must be between 0 and 1, got {rate}.")
-        # the spinner follows each thesaurus's links in their own direction
-        self.mask = sources_mask(thesaurus) & ~MOBY_REVERSE
+        self.mask = sources_mask(thesaurus)
         self.thesaurus = thesaurus
         self.rate = rate
         self.seed = seed
