@@ -61,8 +61,38 @@ def test_cli_spin_json(clean_texts: list[str]) -> None:
     assert data["edits"] and data["text"] != clean_texts[0]
     bad = CliRunner().invoke(app, ["spin", "--thesaurus", "roget", "-"], input=clean_texts[0])
     assert bad.exit_code == 2 and "Unknown thesaurus" in bad.output
+    bad_style = CliRunner().invoke(app, ["spin", "--style", "quillbot", "-"], input=clean_texts[0])
+    assert bad_style.exit_code == 2 and "Unknown spinner style" in bad_style.output
+    assert len(bad_style.output.strip().splitlines()) == 1
+    styled = CliRunner().invoke(app, ["spin", "--json", "--style", "dictionary", "--rate", "0.3", "-"], input=clean_texts[0])
+    assert styled.exit_code == 0 and json.loads(styled.stdout)["edits"]
 
 
 def test_help_says_test_data_generator() -> None:
     res = CliRunner().invoke(app, ["spin", "--help"])
     assert "TEST-DATA GENERATOR" in res.stdout
+
+
+def test_dictionary_style_uses_one_dictionary_across_documents() -> None:
+    from unspin.spin import Spinner
+
+    text = "The officials said the plan would help the country. " * 3
+    a = Spinner("wordnet", rate=0.5, seed=1, style="dictionary")(text)
+    b = Spinner("wordnet", rate=0.5, seed=2, style="dictionary")(text)
+    pairs_a = {e.original.lower(): e.text.lower() for e in a.edits}
+    pairs_b = {e.original.lower(): e.text.lower() for e in b.edits}
+    shared = pairs_a.keys() & pairs_b.keys()
+    assert shared  # different seeds pick different positions but the same dictionary
+    assert all(pairs_a[k] == pairs_b[k] for k in shared)
+    other = Spinner("wordnet", rate=0.5, seed=1, style="dictionary", dictionary_seed=7)(text)
+    assert all(text[e.orig_start : e.orig_end] == e.original for e in other.edits)
+
+
+def test_unknown_spinner_style_is_a_config_error() -> None:
+    import pytest
+
+    from unspin.errors import ConfigError
+    from unspin.spin import Spinner
+
+    with pytest.raises(ConfigError):
+        Spinner("wordnet", style="quillbot")

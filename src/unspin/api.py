@@ -221,7 +221,9 @@ def restore(
     return Restoration(_splice(text, chosen), tuple(chosen), scorer)
 
 
-def spin(text: str, *, rate: float = 0.15, seed: int = 0, thesaurus: str = "wordnet") -> SpinResult:
-    """Spin ``text`` with the reference spinner (a test-data generator)."""
+def spin(
+    text: str, *, rate: float = 0.15, seed: int = 0, thesaurus: str = "wordnet", style: str = "random"
+) -> SpinResult:
+    """Spin ``text`` with the reference spinner (a test-data generator; ``style``: random or dictionary)."""
     text = _validate(text)
-    return Spinner(thesaurus=thesaurus, rate=rate, seed=seed)(text)
+    return Spinner(thesaurus=thesaurus, rate=rate, seed=seed, style=style)(text)

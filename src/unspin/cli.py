@@ -151,7 +151,8 @@ def spin(
     file: str = FileArg,
     rate: float = typer.Option(0.15, "--rate", help="Share of content words to replace (0-1)."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output."),
-    thesaurus: str = typer.Option("wordnet", "--thesaurus", help="Thesaurus to draw synonyms from: wordnet, mythes, moby."),
+    thesaurus: str = typer.Option("wordnet", "--thesaurus", help="Thesaurus to draw synonyms from: wordnet, mythes, moby, pps."),
+    style: str = typer.Option("random", "--style", help="random (any synonym) or dictionary (one fixed common synonym per phrase, function words too)."),
     as_json: bool = typer.Option(False, "--json", help="Also print the gold alignment of every replaced span."),
 ) -> None:
     """Reference spinner: a TEST-DATA GENERATOR for evaluating unspin.
@@ -160,10 +161,10 @@ def spin(
     be measured against a known original. Evaluate with a thesaurus the
     restorer does not rely on.
 
-    Example: unspin spin --rate 0.3 --seed 1 --thesaurus wordnet clean.txt
+    Example: unspin spin --rate 0.3 --seed 1 --thesaurus wordnet --style dictionary clean.txt
     """
     text = read_input(file)
-    result = api.spin(text, rate=rate, seed=seed, thesaurus=thesaurus)
+    result = api.spin(text, rate=rate, seed=seed, thesaurus=thesaurus, style=style)
     if as_json:
         _print_json(result.to_dict())
     else:
@@ -180,6 +181,7 @@ def eval_(
     out: str = typer.Option("", "--out", help="Folder to write results.json into."),
     corpora: str = typer.Option("", "--corpora", help="Folder with bbc/, mrpc/ (default: ../shared/data/corpora)."),
     spinner_thesaurus: str = typer.Option("wordnet", "--spinner-thesaurus", help="Thesaurus the test spinner uses."),
+    spinner_style: str = typer.Option("random", "--spinner-style", help="Test spinner style: random or dictionary."),
     restorer_thesauri: str = typer.Option("moby", "--restorer-thesauri", help="Thesauri the restorer may use (not the spinner's!)."),
     docs: int = typer.Option(60, "--docs", help="Spun documents per rate (and clean documents)."),
 ) -> None:
@@ -191,7 +193,7 @@ def eval_(
 
     con = Console(stderr=True)
     cfg = EvalConfig(
-        quick=quick, corpora=corpora or None, spinner_thesaurus=spinner_thesaurus,
+        quick=quick, corpora=corpora or None, spinner_thesaurus=spinner_thesaurus, spinner_style=spinner_style,
         restorer_thesauri=restorer_thesauri, docs_per_rate=docs, clean_docs=docs,
     )
     with con.status("evaluating...") as status:

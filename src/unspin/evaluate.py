@@ -37,6 +37,7 @@ class EvalConfig:
     corpora: str | None = None
     rates: tuple[float, ...] = (0.05, 0.15, 0.30)
     spinner_thesaurus: str = "wordnet"
+    spinner_style: str = "random"  # or "dictionary" (see unspin.spin)
     restorer_thesauri: str = "moby"
     docs_per_rate: int = 60
     clean_docs: int = 60
@@ -205,6 +206,7 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         "corpora_found": root is not None,
         "split": cfg.split,
         "spinner_thesaurus": cfg.spinner_thesaurus,
+        "spinner_style": cfg.spinner_style,
         "restorer_thesauri": cfg.restorer_thesauri,
         "rates": {},
     }
@@ -255,7 +257,8 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         fp_seconds = 0.0
         spun_texts: list[str] = []
         for k, d in enumerate(pool[: cfg.docs_per_rate]):
-            spun = Spinner(thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed * 1000 + k, lexicon=lexicon)
+            spun = Spinner(thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed * 1000 + k, lexicon=lexicon,
+                           style=cfg.spinner_style)
             res = spun(d.text)
             spun_texts.append(res.text)
             t0 = time.perf_counter()

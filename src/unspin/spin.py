@@ -6,6 +6,16 @@ expressions are replaced by one random synonym from the chosen thesaurus,
 inflection and casing kept, sometimes several words for one and the reverse.
 Like a real spinner's dictionary, a phrase spun twice in one document gets the
 same synonym both times. Deterministic for a seed. Evaluate with a thesaurus the restorer does not use.
+
+Two styles:
+
+* ``random`` (default): each spun phrase gets a synonym drawn uniformly from
+  the thesaurus entry; single function words are left alone.
+* ``dictionary``: closer to what is measured about commercial spinners
+  (``RESEARCH.md``): the spinner owns one fixed dictionary, the same for every
+  document, that maps each phrase to one of its three most common synonyms;
+  function words and phrases are rewritten too ("under" -> "below"), so the
+  substitutions read fluently and are harder to find.
 """
 
 from __future__ import annotations
@@ -19,7 +29,16 @@ from .morph import analyses, inflect
 from .restore import apply_case
 from .tokenize import tokenize
 
-__all__ = ["FUNCTION_WORDS", "GoldEdit", "SpinResult", "Spinner"]
+__all__ = ["FUNCTION_WORDS", "STYLES", "GoldEdit", "SpinResult", "Spinner"]
+
+STYLES = ("random", "dictionary")
+#: Function words the dictionary style may rewrite: connectives and adverbs
+#: ("also" -> "additionally", "under" -> "below"), not articles, pronouns,
+#: auxiliaries or the core prepositions.
+_SPINNABLE_FUNCTION = frozenset(
+    ["but", "if", "so", "than", "about", "over", "under", "into", "upon", "again", "then", "once",
+     "just", "also", "only", "very", "too", "when", "where", "all", "each", "both", "such", "same"]
+)
 
 _MIN_ZIPF = 2.5  # spinners pick readable words
 
@@ -59,16 +78,40 @@ class SpinResult:
 class Spinner:
     """``Spinner(thesaurus="wordnet", rate=0.15, seed=0)(text) -> SpinResult``."""
 
-    def __init__(self, thesaurus: str = "wordnet", rate: float = 0.15, seed: int = 0, lexicon: Lexicon | None = None):
-        if not 0.0 <= rate <= 1.0:
-            from .errors import ConfigError
+    def __init__(
+        self,
+        thesaurus: str = "wordnet",
+        rate: float = 0.15,
+        seed: int = 0,
+        lexicon: Lexicon | None = None,
+        style: str = "random",
+        dictionary_seed: int = 0,
+    ):
+        from .errors import ConfigError
 
+        if not 0.0 <= rate <= 1.0:
             raise ConfigError(f"--rate must be between 0 and 1, got {rate}.")
+        if style not in STYLES:
+            raise ConfigError(f"Unknown spinner style {style!r}. Choose from: {', '.join(STYLES)}.")
+        self.style = style
+        self.dictionary_seed = dictionary_seed
         self.mask = sources_mask(thesaurus)
         self.thesaurus = thesaurus
         self.rate = rate
         self.seed = seed
         self.lexicon = lexicon or load_lexicon()
+
+    def _dictionary_entry(self, phrase: str, opts: list[str]) -> str:
+        """The fixed synonym of ``phrase`` in this spinner's dictionary (one of its 3 most common)."""
+        lex = self.lexicon
+        from wordfreq import zipf_frequency
+
+        def zipf(o: str) -> float:
+            i = lex.ids.get(o)
+            return float(lex.zipf[i]) if i is not None else zipf_frequency(o, "en")
+
+        common = sorted(opts, key=lambda o: (-zipf(o), o))[:3]
+        return random.Random(f"{self.dictionary_seed}|{phrase}").choice(common)
 
     def _choices(self, phrase: str) -> list[str]:
         lex = self.lexicon
@@ -107,7 +150,9 @@ class Spinner:
                 if any(text[span[k].end : span[k + 1].start] != " " for k in range(n - 1)):
                     continue
                 low = [t.lower for t in span]
-                if n == 1 and low[0] in FUNCTION_WORDS:
+                if n == 1 and low[0] in FUNCTION_WORDS and (
+                    self.style == "random" or low[0] not in _SPINNABLE_FUNCTION
+                ):
                     continue
                 opts = self._options(low)
                 if opts:
@@ -125,7 +170,9 @@ class Spinner:
             for k in range(a, b):
                 used[k] = True
             key = " ".join(t.lower for t in toks[a:b])
-            syn = dictionary.setdefault(key, rng.choice(opts))
+            if key not in dictionary:
+                dictionary[key] = self._dictionary_entry(key, opts) if self.style == "dictionary" else rng.choice(opts)
+            syn = dictionary[key]
             chosen.append((a, b, apply_case(syn, [t.text for t in toks[a:b]])))
         chosen.sort()
         parts: list[str] = []
