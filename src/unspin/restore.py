@@ -18,12 +18,18 @@ Jelinek (1997) for beam-searched n-gram decoding.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
@@ -50,6 +56,7 @@ EDIT_FEATURES = (
 
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
 _MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
+_KEY_BITS = 32  # a history (h2, h1) as one int: id(h2) << _KEY_BITS | id(h1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +187,7 @@ class Restorer:
             get_option_scorer(self.config.rescorer) if self.config.rescorer else None
         )
         # (words at a position, prev1, prev2) -> their LM scores; see decode
-        self._lm_rows: dict[tuple[tuple[str, ...], str, str], list[float]] = {}
+        self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
 
     # -- lattice ---------------------------------------------------------
     def arcs(self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None) -> list[list[Arc]]:
@@ -218,82 +225,85 @@ class Restorer:
     def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
         """Viterbi beam search; returns the chosen arcs (edits) in order and the path score.
 
-        The fast twin of :func:`reference_decode`: the same search with the same
-        additions in the same order and the same tie-breaking (first path wins,
-        stable beam sort), so both return identical arcs and bit-identical scores.
-        It is faster because the language model scores of the first word of
-        every transition out of a state come from one memoised row per
-        (position's words, history), which the second, adapted pass reuses.
+        The fast twin of :func:`reference_decode`, returning the same arcs and a
+        bit-identical score. The transitions out of a position's states are
+        scored as one numpy matrix (the same float additions in the same order),
+        and a target position's beam is chosen only when it is expanded, from
+        all transitions into it. The reference breaks exact ties between equal
+        scores by insertion order; where a tie could matter this search cannot
+        tell, so it hands the sentence to the reference (rare: scores are sums
+        of many different logarithms).
         """
-        lm = self.scorer.logp
-        logp_many = self.scorer.logp_many
-        rows = self._lm_rows
-        if len(rows) > _MAX_LM_ROWS:
-            rows.clear()
-        keep = math.log10(1.0 - rho)
         n = len(sent.words)
+        lm = self.scorer.logp
+        if len(self._lm_rows) > _MAX_LM_ROWS:
+            self._lm_rows.clear()
+        keep = math.log10(1.0 - rho)
         width = self.config.beam
-        # per position: state (h2, h1) -> best score, and -> (back-state, back-position, arc)
-        scores: list[dict[_State, float]] = [{} for _ in range(n + 1)]
-        backs: list[dict[_State, tuple[_State | None, int, Arc | None]]] = [{} for _ in range(n + 1)]
-        scores[0][(BOS, BOS)] = 0.0
-        backs[0][(BOS, BOS)] = (None, -1, None)
+        ids: dict[str, int] = {}  # words of state keys -> small ints, so keys are ints
+        # pending[t]: blocks of transitions into position t, chosen from when t is expanded
+        pending: list[list[_Block]] = [[] for _ in range(n + 1)]
+        states = [_Beam(BOS, BOS, 0.0, None, None)]
         for p in range(n):
-            beam = scores[p]
-            if not beam:
-                continue
-            states = sorted(beam, key=beam.__getitem__, reverse=True)[:width]
-            w = sent.words[p]
-            here = arcs[p]
-            kc = keep if here else 0.0
-            # row[0] scores the kept word, row[1 + j] the first word of arc j
-            firsts = (w, *[a.words[0] for a in here])
-            steps = [
-                (a.cost, a.words[0], a.words[1:], a, scores[p + a.length], backs[p + a.length]) for a in here
-            ]
-            nxt, nxt_back = scores[p + 1], backs[p + 1]
-            for key in states:
-                score = beam[key]
-                h2, h1 = key
-                row = rows.get((firsts, h1, h2))
-                if row is None:
-                    row = rows[(firsts, h1, h2)] = logp_many(firsts, h1, h2)
-                lps = iter(row)
-                s = score + next(lps) + kc
-                nk = (h1, w)
-                old = nxt.get(nk)
-                if old is None or s > old:
-                    nxt[nk] = s
-                    nxt_back[nk] = (key, p, None)
-                for (cost, first, rest, arc, tgt, tgt_back), lp in zip(steps, lps):
-                    s = score + cost + lp
-                    if rest:
-                        a2, a1 = h1, first
-                        for ow in rest:
-                            s += lm(ow, a1, a2)
-                            a2, a1 = a1, ow
-                        nk = (a2, a1)
-                    else:
-                        nk = (h1, first)
-                    old = tgt.get(nk)
-                    if old is None or s > old:
-                        tgt[nk] = s
-                        tgt_back[nk] = (key, p, arc)
-        best_key: _State | None = None
-        best = -math.inf
-        for key, score in scores[n].items():
-            s = score + lm(EOS, key[1], key[0])
-            if s > best:
-                best_key, best = key, s
+            if p > 0:
+                states = _top_states(pending[p], width)
+            if states:
+                self._expand(sent.words[p], arcs[p], p, states, keep, ids, pending)
+        final = _final_state(pending[n], lm, list(ids)) if n else _Beam(BOS, BOS, lm(EOS, BOS, BOS), None, None)
         chosen: list[Arc] = []
-        pos, cur = n, best_key
-        while pos > 0 and cur is not None:
-            back, bpos, step = backs[pos][cur]
-            if step is not None:
-                chosen.append(step)
-            pos, cur = bpos, back
+        state: _Beam | None = final
+        while state is not None:
+            if state.arc is not None:
+                chosen.append(state.arc)
+            state = state.back
         chosen.reverse()
-        return chosen, best
+        return chosen, final.score
+
+    def _expand(
+        self, w: str, here: list[Arc], p: int, states: list[_Beam], keep: float, ids: dict[str, int],
+        pending: list[list[_Block]],
+    ) -> None:
+        """Score every transition out of ``states`` at slot ``p`` into ``pending``."""
+        lm = self.scorer.logp
+        rows = self._lm_rows
+        firsts = (w, *[a.words[0] for a in here])  # row[0] scores the kept word, row[1 + j] arc j's first word
+        lp = []
+        for st in states:
+            row = rows.get((firsts, st.h1, st.h2))
+            if row is None:
+                row = rows[(firsts, st.h1, st.h2)] = np.array(self.scorer.logp_many(firsts, st.h1, st.h2))
+            lp.append(row)
+        lps = np.array(lp)
+        score = np.array([st.score for st in states])
+        h1 = np.array([ids.setdefault(st.h1, len(ids)) for st in states], dtype=np.int64) << _KEY_BITS
+        # column 0 keeps the word, column 1 + j takes arc j; each sum in the reference's order:
+        # score + lm(w) + keep cost, and score + cost + lm(first word) [+ lm(later words)]
+        trans = np.empty((len(states), 1 + len(here)))
+        trans[:, 0] = score + lps[:, 0] + (keep if here else 0.0)
+        trans[:, 1:] = score[:, None] + np.array([a.cost for a in here]) + lps[:, 1:]
+        keys = h1[:, None] | np.array([ids.setdefault(word, len(ids)) for word in firsts], dtype=np.int64)
+        for j, arc in enumerate(here, 1):
+            if len(arc.words) > 1:
+                # a multi-word original: its last two words are the new history whatever came before
+                last2, last = (ids.setdefault(word, len(ids)) for word in arc.words[-2:])
+                keys[:, j] = (last2 << _KEY_BITS) | last
+                for k, st in enumerate(states):
+                    s = float(trans[k, j])
+                    a2, a1 = st.h1, arc.words[0]
+                    for ow in arc.words[1:]:
+                        s += lm(ow, a1, a2)
+                        a2, a1 = a1, ow
+                    trans[k, j] = s
+        moves: list[Arc | None] = [None, *here]
+        if all(a.length == 1 for a in here):
+            pending[p + 1].append(_Block(trans.ravel(), keys.ravel(), states, moves, w))
+            return
+        # one block per target position, columns in the reference's order
+        for length in sorted({1, *(a.length for a in here)}):
+            cols = [c for c, m in enumerate(moves) if (m.length if m else 1) == length]
+            pending[p + length].append(
+                _Block(trans[:, cols].ravel(), keys[:, cols].ravel(), states, [moves[c] for c in cols], w)
+            )
 
     def _path_score(self, words: list[str]) -> list[float]:
         """Per-word log10 probabilities of ``words`` as a sentence (EOS last)."""
@@ -476,6 +486,114 @@ def brute_force_decode(restorer: Restorer, sent_words: list[str], arcs: list[lis
 
     walk(0, [], 0.0)
     return best
+
+
+class _Beam(NamedTuple):
+    """A decoder state: history ``(h2, h1)``, best score, and how it was reached."""
+
+    h2: str
+    h1: str
+    score: float
+    back: _Beam | None
+    arc: Arc | None
+
+
+class _Block(NamedTuple):
+    """Transitions from ``states`` at one position: row-major ``len(states) x len(arcs)``.
+
+    ``arcs`` holds ``None`` for keeping the word. ``keys`` encodes each target
+    history ``(h2, h1)`` as ``id(h2) << _KEY_BITS | id(h1)``.
+    """
+
+    scores: npt.NDArray[np.float64]
+    keys: npt.NDArray[np.int64]
+    states: list[_Beam]
+    arcs: list[Arc | None]
+    kept: str  # the word at the position, for the keep transition
+
+
+def _ranked(blocks: list[_Block]) -> tuple[list[float], list[int], list[int], npt.NDArray[np.int64]]:
+    """All transitions into a position, best first and ties in the reference's order.
+
+    Returns scores, keys and indices into the concatenated blocks, and the
+    concatenated keys themselves (unsorted).
+    """
+    if len(blocks) == 1:
+        scores, keys = blocks[0].scores, blocks[0].keys
+    else:
+        scores = np.concatenate([b.scores for b in blocks])
+        keys = np.concatenate([b.keys for b in blocks])
+    # blocks come in the reference's order of work (slot, state, move), and a stable
+    # sort keeps it among equal scores
+    order = np.argsort(-scores, kind="stable")
+    return scores[order].tolist(), keys[order].tolist(), order.tolist(), keys
+
+
+def _state_at(blocks: list[_Block], index: int, score: float) -> _Beam:
+    """The state reached by transition ``index`` of the concatenated blocks."""
+    for b in blocks:
+        if index < len(b.scores):
+            k, c = divmod(index, len(b.arcs))
+            prev, arc = b.states[k], b.arcs[c]
+            if arc is None:
+                return _Beam(prev.h1, b.kept, score, prev, None)
+            if len(arc.words) == 1:
+                return _Beam(prev.h1, arc.words[0], score, prev, arc)
+            return _Beam(arc.words[-2], arc.words[-1], score, prev, arc)
+        index -= len(b.scores)
+    raise AssertionError("transition index out of range")
+
+
+def _first_seen(all_keys: npt.NDArray[np.int64], key: int) -> int:
+    """Where the reference first inserted ``key`` into its beam dict: its rank among equal scores."""
+    return int(np.argmax(all_keys == key))
+
+
+def _top_states(blocks: list[_Block], width: int) -> list[_Beam]:
+    """The ``width`` best distinct histories, in the reference's order.
+
+    A history's score is that of its best transition (the first on ties);
+    histories with equal scores rank by when the reference first met them.
+    """
+    if not blocks:
+        return []
+    scores, keys, order, all_keys = _ranked(blocks)
+    picked: list[int] = []
+    seen: set[int] = set()
+    for i, key in enumerate(keys):
+        if key in seen:
+            continue
+        if len(picked) >= width and scores[i] < scores[picked[-1]]:
+            break
+        seen.add(key)
+        picked.append(i)
+    if any(scores[i] == scores[j] for i, j in itertools.pairwise(picked)):
+        picked.sort(key=lambda i: (-scores[i], _first_seen(all_keys, keys[i])))
+    return [_state_at(blocks, order[i], scores[i]) for i in picked[:width]]
+
+
+def _final_state(blocks: list[_Block], lm: Callable[[str, str, str], float], names: list[str]) -> _Beam:
+    """The best complete path, scored with ``</s>`` (ties: the history the reference met first).
+
+    ``names[i]`` is the word with id ``i`` in the keys.
+    """
+    scores, keys, order, all_keys = _ranked(blocks)
+    mask = (1 << _KEY_BITS) - 1
+    best, best_i, tied = -math.inf, -1, False
+    seen: set[int] = set()
+    for i, key in enumerate(keys):
+        if key not in seen:
+            seen.add(key)
+            s = scores[i] + lm(EOS, names[key & mask], names[key >> _KEY_BITS])
+            if s > best:
+                best, best_i, tied = s, i, False
+            elif s == best:
+                tied = True
+    if tied:  # the reference keeps the history it inserted first
+        firsts = [i for i, key in enumerate(keys) if i == keys.index(key)]
+        ends = [i for i in firsts if scores[i] + lm(EOS, names[keys[i] & mask], names[keys[i] >> _KEY_BITS]) == best]
+        best_i = min(ends, key=lambda i: _first_seen(all_keys, keys[i]))
+    return _state_at(blocks, order[best_i], best)
 
 
 def reference_decode(restorer: Restorer, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
