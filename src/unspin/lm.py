@@ -322,45 +322,49 @@ class Interpolated(_SentenceScoring):
 
     def __init__(self, first: Scorer, second: Scorer, lam: float, name: str) -> None:
         self.first, self.second, self.lam, self.name = first, second, lam, name
-        self._cache: dict[tuple[str, str, str], float] = {}
+        # memo by history, then word: a decoder asks about many words after one history
+        self._cache: dict[tuple[str, str], dict[str, float]] = {}
+        self._cached = 0
 
     def known(self, word: str) -> bool:
         return self.first.known(word)
 
     def logp(self, word: str, prev1: str, prev2: str) -> float:
-        key = (word, prev1, prev2)
-        v = self._cache.get(key)
-        if v is not None:
-            return v
-        a = self.first.logp(word, prev1, prev2)
-        if word in _CLASS_LOGP or not self.second.known(word):
-            v = a
-        else:
-            v = math.log10(self.lam * 10.0**a + (1.0 - self.lam) * 10.0 ** self.second.logp(word, prev1, prev2))
-        if len(self._cache) > 2_000_000:
-            self._cache.clear()
-        self._cache[key] = v
-        return v
+        by_word = self._cache.get((prev1, prev2))
+        if by_word is not None:
+            v = by_word.get(word)
+            if v is not None:
+                return v
+        return self._mix([word], prev1, prev2)[word]
 
     def logp_many(self, words: Sequence[str], prev1: str, prev2: str) -> list[float]:
         """:meth:`logp` of each word after one history; the misses go to each model as one batch."""
-        cache = self._cache
-        found = [cache.get((w, prev1, prev2)) for w in words]
+        by_word = self._cache.get((prev1, prev2))
+        if by_word is None:
+            by_word = self._mix(list(dict.fromkeys(words)), prev1, prev2)
+            return [by_word[w] for w in words]
+        found = [by_word.get(w) for w in words]
         if None not in found:
             return found  # type: ignore[return-value]  # no None left
-        missing = list(dict.fromkeys(w for w, v in zip(words, found) if v is None))
+        # (_mix may start a new memo, so keep what was found here)
+        fresh = self._mix(list(dict.fromkeys(w for w, v in zip(words, found) if v is None)), prev1, prev2)
+        return [fresh[w] if v is None else v for w, v in zip(words, found)]
+
+    def _mix(self, words: list[str], prev1: str, prev2: str) -> dict[str, float]:
+        """Score distinct uncached ``words``, memoise them; returns the history's memo."""
+        if self._cached > 2_000_000:
+            self._cache.clear()
+            self._cached = 0
+        by_word = self._cache.setdefault((prev1, prev2), {})
         known = self.second.known
-        mixed = [w for w in missing if w not in _CLASS_LOGP and known(w)]
+        mixed = [w for w in words if w not in _CLASS_LOGP and known(w)]
         second = dict(zip(mixed, self.second.logp_many(mixed, prev1, prev2)))
         lam = self.lam
-        if len(cache) > 2_000_000:
-            cache.clear()
-        fresh: dict[str, float] = {}
-        for w, a in zip(missing, self.first.logp_many(missing, prev1, prev2)):
+        for w, a in zip(words, self.first.logp_many(words, prev1, prev2)):
             b = second.get(w)
-            v = a if b is None else math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
-            cache[(w, prev1, prev2)] = fresh[w] = v
-        return [fresh[w] if v is None else v for w, v in zip(words, found)]
+            by_word[w] = a if b is None else math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
+        self._cached += len(words)
+        return by_word
 
 
 @lru_cache(maxsize=8)
