@@ -59,3 +59,32 @@ def test_news_lm_builds_from_a_tiny_corpus_and_interpolates(tmp_path: Path, monk
     mix = Interpolated(get_scorer("cmu"), news, 0.7, "cmu+news")
     a = mix.logp("nation", "the", "<s>")
     assert min(get_scorer("cmu").logp("nation", "the", "<s>"), news.logp("nation", "the", "<s>")) - 1e-9 <= a
+
+
+_WORDS = ["the", "said", "nation", "of", "<s>", "</s>", NUM, NAME, "xqzvwk", "reporters", "informed", "Said", "a", "in"]
+
+
+@pytest.mark.parametrize("name", ["cmu", "news", "cmu+news", "cmu+web"])
+def test_logp_many_equals_logp_float_for_float(name: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    if name in ("cmu", "news"):
+        batch, single = get_scorer(name), (CMUTrigram if name == "cmu" else NewsTrigram)()
+    else:  # separate memos, shared component models
+        first, second = get_scorer(name).first, get_scorer(name).second  # type: ignore[attr-defined]
+        batch, single = (Interpolated(first, second, get_scorer(name).lam, name) for _ in range(2))  # type: ignore[attr-defined]
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from(_WORDS), max_size=12), st.sampled_from(_WORDS), st.sampled_from(_WORDS))
+    def check(words: list[str], prev1: str, prev2: str) -> None:
+        assert batch.logp_many(words, prev1, prev2) == [single.logp(w, prev1, prev2) for w in words]
+
+    check()
+
+
+def test_interpolated_memo_restarts_when_full() -> None:
+    mix = Interpolated(get_scorer("cmu"), NewsTrigram(), 0.7, "cmu+news")
+    first = mix.logp_many(["the", "nation"], "of", "part")
+    mix._cached = 10**9  # as if full: the next miss starts a new memo
+    assert mix.logp_many(["nation", "said", "the"], "of", "part") == [first[1], mix.logp("said", "of", "part"), first[0]]

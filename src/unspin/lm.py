@@ -45,6 +45,9 @@ class Scorer(Protocol):
     def logp(self, word: str, prev1: str, prev2: str) -> float:
         """``log10 P(word | prev2 prev1)``; ``prev1`` is the word just before."""
 
+    def logp_many(self, words: Sequence[str], prev1: str, prev2: str) -> list[float]:
+        """``[logp(w, prev1, prev2) for w in words]``, equal to it float for float."""
+
     def known(self, word: str) -> bool:
         """Whether the model has ``word`` in its vocabulary."""
 
@@ -73,6 +76,11 @@ class _SentenceScoring:
 
     def logp(self, word: str, prev1: str, prev2: str) -> float:
         raise NotImplementedError
+
+    def logp_many(self, words: Sequence[str], prev1: str, prev2: str) -> list[float]:
+        """``logp`` of each of ``words`` after the same history (scorers may batch it)."""
+        logp = self.logp
+        return [logp(w, prev1, prev2) for w in words]
 
     def score_options(
         self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
@@ -125,19 +133,25 @@ class CMUTrigram(_SentenceScoring):
         v = self._cache.get(key)
         if v is not None:
             return v
-        if word in _CLASS_LOGP:
-            v = _CLASS_LOGP[word]
-        elif not self.known(word):
-            v = _CLASS_LOGP[UNK]
-        else:
-            # unknown history words make pocketsphinx back off by itself
-            v = self._prob([word, prev1, prev2]) * _LOG10_BASE
-            if v < _OOV_SENTINEL:
-                v = _CLASS_LOGP[UNK]
+        v = self._uncached(word, prev1, prev2)
         if len(self._cache) > 2_000_000:
             self._cache.clear()
         self._cache[key] = v
         return v
+
+    def logp_many(self, words: Sequence[str], prev1: str, prev2: str) -> list[float]:
+        """Not memoised: its callers (the decoder, ``Interpolated``) memoise the results."""
+        uncached = self._uncached
+        return [uncached(w, prev1, prev2) for w in words]
+
+    def _uncached(self, word: str, prev1: str, prev2: str) -> float:
+        if word in _CLASS_LOGP:
+            return _CLASS_LOGP[word]
+        if not self.known(word):
+            return _CLASS_LOGP[UNK]
+        # unknown history words make pocketsphinx back off by itself
+        v: float = self._prob([word, prev1, prev2]) * _LOG10_BASE
+        return _CLASS_LOGP[UNK] if v < _OOV_SENTINEL else v
 
 class WebBigram(_SentenceScoring):
     """Google web bigram counts as a scorer (mixed with CMU as ``cmu+web``).
@@ -186,7 +200,7 @@ class WebBigram(_SentenceScoring):
         return math.log10(max(backoff, 1e-3) * p_uni)
 
 
-class NewsTrigram:
+class NewsTrigram(_SentenceScoring):
     """The project's news-domain trigram (``data/news_lm.npz``), in back-off form.
 
     Estimated by ``scripts/build_news_lm.py`` with interpolated Kneser-Ney
@@ -209,6 +223,7 @@ class NewsTrigram:
                 z = np.load(fh)
                 vocab = z["vocab"].tobytes().decode("utf-8").split("\n")
                 self._p1: list[float] = z["p1"].tolist()
+                self._p1_array = np.asarray(self._p1, dtype=np.float64)
                 # sorted key arrays searched by bisection: loads in a fraction of the
                 # time dictionaries of two million n-grams would take
                 self._p2 = _sorted_table(z["k2"], z["lp2"])
@@ -243,6 +258,29 @@ class NewsTrigram:
             return back + lp
         return back + (_lookup(self._bow1, v) or 0.0) + self._p1[w]
 
+    def logp_many(self, words: Sequence[str], prev1: str, prev2: str) -> list[float]:
+        """:meth:`logp` of each word after one history, with one bisection per table.
+
+        The same back-off sums in the same order as :meth:`logp` (numpy adds
+        float64 exactly as Python does), so the results are equal float for float.
+        """
+        if len(words) < 4:  # numpy's per-call overhead only pays off on longer rows
+            return [self.logp(w, prev1, prev2) for w in words]
+        import numpy as np
+
+        b = self._bits
+        ids = self._ids
+        unk = self._unk
+        v = ids.get(prev1, unk)
+        uv = (ids.get(prev2, unk) << b) | v
+        w = np.fromiter((ids.get(x, unk) for x in words), dtype=np.int64, count=len(words))
+        lp3, hit3 = _lookup_many(self._p3, (uv << b) | w)
+        lp2, hit2 = _lookup_many(self._p2, (v << b) | w)
+        back = _lookup(self._bow2, uv) or 0.0
+        unigram = back + (_lookup(self._bow1, v) or 0.0) + self._p1_array[w]
+        out: list[float] = np.where(hit3, lp3, np.where(hit2, back + lp2, unigram)).tolist()
+        return out
+
 
 def _sorted_table(keys: Any, values: Any) -> tuple[Any, Any]:
     """Keys are stored sorted by ``scripts/build_news_lm.py``; sort only if a file is not."""
@@ -260,6 +298,17 @@ def _lookup(table: tuple[Any, Any], key: int) -> float | None:
     return None
 
 
+def _lookup_many(table: tuple[Any, Any], keys: Any) -> tuple[Any, Any]:
+    """``_lookup`` of an array of keys: (float64 values, found mask); values are junk where not found."""
+    import numpy as np
+
+    sorted_keys, values = table
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys)), np.zeros(len(keys), dtype=bool)
+    i = np.minimum(sorted_keys.searchsorted(keys), len(sorted_keys) - 1)
+    return values[i].astype(np.float64), sorted_keys[i] == keys
+
+
 def _default_news_path() -> str:
     return os.path.join(os.path.dirname(__file__), "data", "news_lm.npz")
 
@@ -273,26 +322,49 @@ class Interpolated(_SentenceScoring):
 
     def __init__(self, first: Scorer, second: Scorer, lam: float, name: str) -> None:
         self.first, self.second, self.lam, self.name = first, second, lam, name
-        self._cache: dict[tuple[str, str, str], float] = {}
+        # memo by history, then word: a decoder asks about many words after one history
+        self._cache: dict[tuple[str, str], dict[str, float]] = {}
+        self._cached = 0
 
     def known(self, word: str) -> bool:
         return self.first.known(word)
 
     def logp(self, word: str, prev1: str, prev2: str) -> float:
-        key = (word, prev1, prev2)
-        v = self._cache.get(key)
-        if v is not None:
-            return v
-        a = self.first.logp(word, prev1, prev2)
-        if word in _CLASS_LOGP or not self.second.known(word):
-            v = a
-        else:
-            v = math.log10(self.lam * 10.0**a + (1.0 - self.lam) * 10.0 ** self.second.logp(word, prev1, prev2))
-        if len(self._cache) > 2_000_000:
-            self._cache.clear()
-        self._cache[key] = v
-        return v
+        by_word = self._cache.get((prev1, prev2))
+        if by_word is not None:
+            v = by_word.get(word)
+            if v is not None:
+                return v
+        return self._mix([word], prev1, prev2)[word]
 
+    def logp_many(self, words: Sequence[str], prev1: str, prev2: str) -> list[float]:
+        """:meth:`logp` of each word after one history; the misses go to each model as one batch."""
+        by_word = self._cache.get((prev1, prev2))
+        if by_word is None:
+            by_word = self._mix(list(dict.fromkeys(words)), prev1, prev2)
+            return [by_word[w] for w in words]
+        found = [by_word.get(w) for w in words]
+        if None not in found:
+            return found  # type: ignore[return-value]  # no None left
+        # (_mix may start a new memo, so keep what was found here)
+        fresh = self._mix(list(dict.fromkeys(w for w, v in zip(words, found) if v is None)), prev1, prev2)
+        return [fresh[w] if v is None else v for w, v in zip(words, found)]
+
+    def _mix(self, words: list[str], prev1: str, prev2: str) -> dict[str, float]:
+        """Score distinct uncached ``words``, memoise them; returns the history's memo."""
+        if self._cached > 2_000_000:
+            self._cache.clear()
+            self._cached = 0
+        by_word = self._cache.setdefault((prev1, prev2), {})
+        known = self.second.known
+        mixed = [w for w in words if w not in _CLASS_LOGP and known(w)]
+        second = dict(zip(mixed, self.second.logp_many(mixed, prev1, prev2)))
+        lam = self.lam
+        for w, a in zip(words, self.first.logp_many(words, prev1, prev2)):
+            b = second.get(w)
+            by_word[w] = a if b is None else math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
+        self._cached += len(words)
+        return by_word
 
 
 @lru_cache(maxsize=8)

@@ -18,12 +18,18 @@ Jelinek (1997) for beam-searched n-gram decoding.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
@@ -40,12 +46,18 @@ __all__ = [
     "apply_case",
     "brute_force_decode",
     "load_edit_model",
+    "reference_decode",
 ]
 
 EDIT_FEATURES = (
     "log_odds", "lm_gain", "log_q", "zipf_original", "zipf_seen", "n_sources", "seen_words",
     "original_words", "capital", "function_seen", "log_rho", "supported", "seen_known",
 )
+
+
+_State = tuple[str, str]  # the decoder's history: (word before last, last word)
+_MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
+_KEY_BITS = 32  # a history (h2, h1) as one int: id(h2) << _KEY_BITS | id(h1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +197,8 @@ class Restorer:
         self.rescorer: OptionScorer | None = (
             get_option_scorer(self.config.rescorer) if self.config.rescorer else None
         )
+        # (words at a position, prev1, prev2) -> their LM scores; see decode
+        self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
 
     # -- lattice ---------------------------------------------------------
     def arcs(self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None) -> list[list[Arc]]:
@@ -220,57 +234,87 @@ class Restorer:
         return out
 
     def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
-        """Viterbi beam search; returns the chosen arcs (edits) in order and the path score."""
-        lm = self.scorer.logp
-        keep = math.log10(1.0 - rho)
+        """Viterbi beam search; returns the chosen arcs (edits) in order and the path score.
+
+        The fast twin of :func:`reference_decode`, returning the same arcs and a
+        bit-identical score. The transitions out of a position's states are
+        scored as one numpy matrix (the same float additions in the same order),
+        and a target position's beam is chosen only when it is expanded, from
+        all transitions into it. The reference breaks exact ties between equal
+        scores by insertion order; where a tie could matter this search cannot
+        tell, so it hands the sentence to the reference (rare: scores are sums
+        of many different logarithms).
+        """
         n = len(sent.words)
-        # beams[p]: (h2, h1) -> (score, back-key, back-position, arc)
-        beams: list[dict[tuple[str, str], tuple[float, tuple[str, str] | None, int, Arc | None]]] = [
-            {} for _ in range(n + 1)
-        ]
-        beams[0][(BOS, BOS)] = (0.0, None, -1, None)
+        lm = self.scorer.logp
+        if len(self._lm_rows) > _MAX_LM_ROWS:
+            self._lm_rows.clear()
+        keep = math.log10(1.0 - rho)
         width = self.config.beam
+        ids: dict[str, int] = {}  # words of state keys -> small ints, so keys are ints
+        # pending[t]: blocks of transitions into position t, chosen from when t is expanded
+        pending: list[list[_Block]] = [[] for _ in range(n + 1)]
+        states = [_Beam(BOS, BOS, 0.0, None, None)]
         for p in range(n):
-            beam = beams[p]
-            if not beam:
-                continue
-            states = sorted(beam.items(), key=lambda kv: kv[1][0], reverse=True)[:width]
-            w = sent.words[p]
-            kc = keep if arcs[p] else 0.0
-            nxt = beams[p + 1]
-            for key, (score, _b, _bp, _a) in states:
-                h2, h1 = key
-                s = score + lm(w, h1, h2) + kc
-                nk = (h1, w)
-                old = nxt.get(nk)
-                if old is None or s > old[0]:
-                    nxt[nk] = (s, key, p, None)
-                for arc in arcs[p]:
-                    s = score + arc.cost
-                    a2, a1 = h2, h1
-                    for ow in arc.words:
+            if p > 0:
+                states = _top_states(pending[p], width)
+            if states:
+                self._expand(sent.words[p], arcs[p], p, states, keep, ids, pending)
+        final = _final_state(pending[n], lm, list(ids)) if n else _Beam(BOS, BOS, lm(EOS, BOS, BOS), None, None)
+        chosen: list[Arc] = []
+        state: _Beam | None = final
+        while state is not None:
+            if state.arc is not None:
+                chosen.append(state.arc)
+            state = state.back
+        chosen.reverse()
+        return chosen, final.score
+
+    def _expand(
+        self, w: str, here: list[Arc], p: int, states: list[_Beam], keep: float, ids: dict[str, int],
+        pending: list[list[_Block]],
+    ) -> None:
+        """Score every transition out of ``states`` at slot ``p`` into ``pending``."""
+        lm = self.scorer.logp
+        rows = self._lm_rows
+        firsts = (w, *[a.words[0] for a in here])  # row[0] scores the kept word, row[1 + j] arc j's first word
+        lp = []
+        for st in states:
+            row = rows.get((firsts, st.h1, st.h2))
+            if row is None:
+                row = rows[(firsts, st.h1, st.h2)] = np.array(self.scorer.logp_many(firsts, st.h1, st.h2))
+            lp.append(row)
+        lps = np.array(lp)
+        score = np.array([st.score for st in states])
+        h1 = np.array([ids.setdefault(st.h1, len(ids)) for st in states], dtype=np.int64) << _KEY_BITS
+        # column 0 keeps the word, column 1 + j takes arc j; each sum in the reference's order:
+        # score + lm(w) + keep cost, and score + cost + lm(first word) [+ lm(later words)]
+        trans = np.empty((len(states), 1 + len(here)))
+        trans[:, 0] = score + lps[:, 0] + (keep if here else 0.0)
+        trans[:, 1:] = score[:, None] + np.array([a.cost for a in here]) + lps[:, 1:]
+        keys = h1[:, None] | np.array([ids.setdefault(word, len(ids)) for word in firsts], dtype=np.int64)
+        for j, arc in enumerate(here, 1):
+            if len(arc.words) > 1:
+                # a multi-word original: its last two words are the new history whatever came before
+                last2, last = (ids.setdefault(word, len(ids)) for word in arc.words[-2:])
+                keys[:, j] = (last2 << _KEY_BITS) | last
+                for k, st in enumerate(states):
+                    s = float(trans[k, j])
+                    a2, a1 = st.h1, arc.words[0]
+                    for ow in arc.words[1:]:
                         s += lm(ow, a1, a2)
                         a2, a1 = a1, ow
-                    nk = (a2, a1)
-                    tgt = beams[p + arc.length]
-                    old = tgt.get(nk)
-                    if old is None or s > old[0]:
-                        tgt[nk] = (s, key, p, arc)
-        final = beams[n]
-        best_key, best = None, -math.inf
-        for key, (score, *_rest) in final.items():
-            s = score + lm(EOS, key[1], key[0])
-            if s > best:
-                best_key, best = key, s
-        chosen: list[Arc] = []
-        pos, cur = n, best_key
-        while pos > 0 and cur is not None:
-            _s, back, bpos, step = beams[pos][cur]
-            if step is not None:
-                chosen.append(step)
-            pos, cur = bpos, back
-        chosen.reverse()
-        return chosen, best
+                    trans[k, j] = s
+        moves: list[Arc | None] = [None, *here]
+        if all(a.length == 1 for a in here):
+            pending[p + 1].append(_Block(trans.ravel(), keys.ravel(), states, moves, w))
+            return
+        # one block per target position, columns in the reference's order
+        for length in sorted({1, *(a.length for a in here)}):
+            cols = [c for c, m in enumerate(moves) if (m.length if m else 1) == length]
+            pending[p + length].append(
+                _Block(trans[:, cols].ravel(), keys[:, cols].ravel(), states, [moves[c] for c in cols], w)
+            )
 
     def _path_score(self, words: list[str]) -> list[float]:
         """Per-word log10 probabilities of ``words`` as a sentence (EOS last)."""
@@ -454,3 +498,167 @@ def brute_force_decode(restorer: Restorer, sent_words: list[str], arcs: list[lis
 
     walk(0, [], 0.0)
     return best
+
+
+class _Beam(NamedTuple):
+    """A decoder state: history ``(h2, h1)``, best score, and how it was reached."""
+
+    h2: str
+    h1: str
+    score: float
+    back: _Beam | None
+    arc: Arc | None
+
+
+class _Block(NamedTuple):
+    """Transitions from ``states`` at one position: row-major ``len(states) x len(arcs)``.
+
+    ``arcs`` holds ``None`` for keeping the word. ``keys`` encodes each target
+    history ``(h2, h1)`` as ``id(h2) << _KEY_BITS | id(h1)``.
+    """
+
+    scores: npt.NDArray[np.float64]
+    keys: npt.NDArray[np.int64]
+    states: list[_Beam]
+    arcs: list[Arc | None]
+    kept: str  # the word at the position, for the keep transition
+
+
+def _ranked(blocks: list[_Block]) -> tuple[list[float], list[int], list[int], npt.NDArray[np.int64]]:
+    """All transitions into a position, best first and ties in the reference's order.
+
+    Returns scores, keys and indices into the concatenated blocks, and the
+    concatenated keys themselves (unsorted).
+    """
+    if len(blocks) == 1:
+        scores, keys = blocks[0].scores, blocks[0].keys
+    else:
+        scores = np.concatenate([b.scores for b in blocks])
+        keys = np.concatenate([b.keys for b in blocks])
+    # blocks come in the reference's order of work (slot, state, move), and a stable
+    # sort keeps it among equal scores
+    order = np.argsort(-scores, kind="stable")
+    return scores[order].tolist(), keys[order].tolist(), order.tolist(), keys
+
+
+def _state_at(blocks: list[_Block], index: int, score: float) -> _Beam:
+    """The state reached by transition ``index`` of the concatenated blocks."""
+    for b in blocks:
+        if index < len(b.scores):
+            k, c = divmod(index, len(b.arcs))
+            prev, arc = b.states[k], b.arcs[c]
+            if arc is None:
+                return _Beam(prev.h1, b.kept, score, prev, None)
+            if len(arc.words) == 1:
+                return _Beam(prev.h1, arc.words[0], score, prev, arc)
+            return _Beam(arc.words[-2], arc.words[-1], score, prev, arc)
+        index -= len(b.scores)
+    raise AssertionError("transition index out of range")
+
+
+def _first_seen(all_keys: npt.NDArray[np.int64], key: int) -> int:
+    """Where the reference first inserted ``key`` into its beam dict: its rank among equal scores."""
+    return int(np.argmax(all_keys == key))
+
+
+def _top_states(blocks: list[_Block], width: int) -> list[_Beam]:
+    """The ``width`` best distinct histories, in the reference's order.
+
+    A history's score is that of its best transition (the first on ties);
+    histories with equal scores rank by when the reference first met them.
+    """
+    if not blocks:
+        return []
+    scores, keys, order, all_keys = _ranked(blocks)
+    picked: list[int] = []
+    seen: set[int] = set()
+    for i, key in enumerate(keys):
+        if key in seen:
+            continue
+        if len(picked) >= width and scores[i] < scores[picked[-1]]:
+            break
+        seen.add(key)
+        picked.append(i)
+    if any(scores[i] == scores[j] for i, j in itertools.pairwise(picked)):
+        picked.sort(key=lambda i: (-scores[i], _first_seen(all_keys, keys[i])))
+    return [_state_at(blocks, order[i], scores[i]) for i in picked[:width]]
+
+
+def _final_state(blocks: list[_Block], lm: Callable[[str, str, str], float], names: list[str]) -> _Beam:
+    """The best complete path, scored with ``</s>`` (ties: the history the reference met first).
+
+    ``names[i]`` is the word with id ``i`` in the keys.
+    """
+    scores, keys, order, all_keys = _ranked(blocks)
+    mask = (1 << _KEY_BITS) - 1
+    best, best_i, tied = -math.inf, -1, False
+    seen: set[int] = set()
+    for i, key in enumerate(keys):
+        if key not in seen:
+            seen.add(key)
+            s = scores[i] + lm(EOS, names[key & mask], names[key >> _KEY_BITS])
+            if s > best:
+                best, best_i, tied = s, i, False
+            elif s == best:
+                tied = True
+    if tied:  # the reference keeps the history it inserted first
+        firsts = [i for i, key in enumerate(keys) if i == keys.index(key)]
+        ends = [i for i in firsts if scores[i] + lm(EOS, names[keys[i] & mask], names[keys[i] >> _KEY_BITS]) == best]
+        best_i = min(ends, key=lambda i: _first_seen(all_keys, keys[i]))
+    return _state_at(blocks, order[best_i], best)
+
+
+def reference_decode(restorer: Restorer, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
+    """The plain Viterbi beam search that :meth:`Restorer.decode` speeds up.
+
+    Kept as its test oracle: a state's transitions are scored one LM call
+    at a time. Returns the chosen arcs in order and the path score.
+    """
+    lm = restorer.scorer.logp
+    keep = math.log10(1.0 - rho)
+    n = len(sent.words)
+    # beams[p]: (h2, h1) -> (score, back-key, back-position, arc)
+    beams: list[dict[_State, tuple[float, _State | None, int, Arc | None]]] = [{} for _ in range(n + 1)]
+    beams[0][(BOS, BOS)] = (0.0, None, -1, None)
+    width = restorer.config.beam
+    for p in range(n):
+        beam = beams[p]
+        if not beam:
+            continue
+        states = sorted(beam.items(), key=lambda kv: kv[1][0], reverse=True)[:width]
+        w = sent.words[p]
+        kc = keep if arcs[p] else 0.0
+        nxt = beams[p + 1]
+        for key, (score, _b, _bp, _a) in states:
+            h2, h1 = key
+            s = score + lm(w, h1, h2) + kc
+            nk = (h1, w)
+            old = nxt.get(nk)
+            if old is None or s > old[0]:
+                nxt[nk] = (s, key, p, None)
+            for arc in arcs[p]:
+                s = score + arc.cost
+                a2, a1 = h2, h1
+                for ow in arc.words:
+                    s += lm(ow, a1, a2)
+                    a2, a1 = a1, ow
+                nk = (a2, a1)
+                tgt = beams[p + arc.length]
+                old = tgt.get(nk)
+                if old is None or s > old[0]:
+                    tgt[nk] = (s, key, p, arc)
+    final = beams[n]
+    best_key, best = None, -math.inf
+    for key, (score, *_rest) in final.items():
+        s = score + lm(EOS, key[1], key[0])
+        if s > best:
+            best_key, best = key, s
+    chosen: list[Arc] = []
+    pos, cur = n, best_key
+    while pos > 0 and cur is not None:
+        _s, back, bpos, step = beams[pos][cur]
+        if step is not None:
+            chosen.append(step)
+        pos, cur = bpos, back
+    chosen.reverse()
+    return chosen, best
