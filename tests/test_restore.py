@@ -169,3 +169,17 @@ def test_fast_decode_matches_reference_decode(
     ref_chosen, ref_score = reference_decode(restorer, sent, arcs, rho)
     assert chosen == ref_chosen
     assert score == ref_score
+
+
+@pytest.mark.parametrize("thesaurus", [None, "moby", "wordnet"])
+def test_second_pass_skip_matches_decoding_everything(clean_texts: list[str], thesaurus: str | None) -> None:
+    import unspin
+
+    r = Restorer()
+    for k, text in enumerate(clean_texts[:4]):
+        if thesaurus:
+            text = unspin.spin(text, rate=0.15, seed=k, thesaurus=thesaurus).text
+        doc = tokenize(text)
+        fast = [s for s, _f in r.proposals(doc)]
+        slow = [s for s, _f in r.proposals(doc, skip_unchanged=False)]
+        assert fast == slow

@@ -106,10 +106,6 @@ class RestoreConfig:
     rho_prior_strength: float = 40.0  # pseudo-words pulling rho_doc to rho_floor
     rho_floor: float = 0.01
     rho_max: float = 0.45
-    # the first pass finds only part of the spinning and has false alarms on
-    # clean text: rate = (share of words it edits - rho_offset) * rho_gain
-    rho_gain: float = 1.0
-    rho_offset: float = 0.0
     support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
     capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence
     margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
@@ -159,6 +155,7 @@ class _Sentence:
     """Slots (word tokens) of one sentence and the arcs over them."""
 
     def __init__(self, doc: Doc, first: int, last: int) -> None:
+        self.first = first
         self.tokens: list[Token] = [t for t in doc.tokens[first:last] if t.kind in (WORD, NUMBER)]
         self.index = [i for i in range(first, last) if doc.tokens[i].kind in (WORD, NUMBER)]
         self.words = [lm_word(t.text) for t in self.tokens]
@@ -382,12 +379,21 @@ class Restorer:
 
     # -- document --------------------------------------------------------
     def _pass(
-        self, doc: Doc, rho: float, support: Counter[tuple[str, str]] | None
+        self,
+        doc: Doc,
+        rho: float,
+        support: Counter[tuple[str, str]] | None,
+        unchanged: set[int] | None = None,
     ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
+        """Decode every sentence; those starting at a token in ``unchanged`` are
+        skipped unless they contain a supported substitution."""
         found = []
+        seen_supported = {seen for seen, _o in support} if support else set()
         for first, last in doc.sentences:
             sent = _Sentence(doc, first, last)
             if not sent.words:
+                continue
+            if unchanged and first in unchanged and not self._mentions(sent, seen_supported):
                 continue
             arcs = self.arcs(sent, rho, support)
             if not any(arcs):
@@ -402,6 +408,17 @@ class Restorer:
                 for arc, conf, f in zip(chosen, confs, feats):
                     found.append((sent, arc, conf, f))
         return found
+
+    def _mentions(self, sent: _Sentence, phrases: set[str]) -> bool:
+        """Does the sentence contain one of ``phrases`` (lower-case, up to max_span words)?"""
+        if not phrases:
+            return False
+        w = sent.words
+        return any(
+            " ".join(w[i : i + n]) in phrases
+            for n in range(1, self.config.max_span + 1)
+            for i in range(len(w) - n + 1)
+        )
 
     def rescore(
         self, sent: _Sentence, arcs: list[list[Arc]], chosen: list[Arc], confs: list[float]
@@ -441,15 +458,21 @@ class Restorer:
         """Restore ``doc``: return the edits (spans with suggestions), in order."""
         return [span for span, _f in self.proposals(doc)]
 
-    def proposals(self, doc: Doc) -> list[tuple[Span, dict[str, float]]]:
-        """Every edit of the best paths with the evidence behind it (for fitting)."""
+    def proposals(self, doc: Doc, skip_unchanged: bool = True) -> list[tuple[Span, dict[str, float]]]:
+        """Every edit of the best paths with the evidence behind it (for fitting).
+
+        With ``skip_unchanged``, the second pass does not decode again a
+        sentence the first left alone when the re-estimated rate is no higher
+        and no substitution it contains was found elsewhere: a lower rate only
+        makes every edit costlier and keeping cheaper, so the unedited path
+        stays best (tests check this against ``skip_unchanged=False``).
+        """
         cfg = self.config
         found = self._pass(doc, cfg.rho, None)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:
             words = max(doc.words, 1)
             mass = sum(conf for _s, _a, conf, _f in found)
-            mass = max(0.0, mass - cfg.rho_offset * words) * cfg.rho_gain
             rho = (mass + cfg.rho_prior_strength * cfg.rho_floor) / (words + cfg.rho_prior_strength)
             rho = min(cfg.rho_max, max(cfg.rho_floor, rho))
             pairs = Counter(
@@ -457,7 +480,11 @@ class Restorer:
             )
             support = Counter({k: v for k, v in pairs.items() if v > 1})
             supported = set(support)
-            found = self._pass(doc, rho, support)
+            unchanged = None
+            if skip_unchanged and rho <= cfg.rho:
+                edited = {s.first for s, _a, _c, _f in found}
+                unchanged = {first for first, _last in doc.sentences} - edited
+            found = self._pass(doc, rho, support, unchanged)
         spans = []
         for sent, arc, conf, feats in found:
             toks = sent.tokens[arc.i : arc.i + arc.length]
