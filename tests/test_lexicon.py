@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspin.channel import Channel, ChannelConfig
 from unspin.errors import ConfigError
@@ -66,3 +68,21 @@ def test_agreeing_sources_weigh_more() -> None:
     assert b.original == c.original == "a"
     assert c.log_q > b.log_q
     assert 10**b.log_q + 10**c.log_q == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=149_000), st.sampled_from(["", "NNS", "VBD", "VBG", "'s"]))
+def test_fast_candidates_match_the_reference(index: int, form: str) -> None:
+    lex = load_lexicon()
+    seen = lex.phrases[index % len(lex.phrases)]
+    if form == "'s":
+        seen += "'s"
+    elif form:
+        seen = inflect(seen, form) or seen
+    ch = Channel(lex)
+    fast = ch.candidates(seen)
+    slow = ch.reference_candidates(seen)
+    # same originals with the same evidence; order may differ only between exact ties
+    assert {(c.original, c.log_q, c.mask, c.unigram) for c in fast} == {
+        (c.original, c.log_q, c.mask, c.unigram) for c in slow
+    }

@@ -14,6 +14,7 @@ correction by Kernighan, Church and Gale (1990).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,25 +86,28 @@ class Channel:
         self._weight = w
         z = np.bincount(lex.src, weights=w, minlength=len(lex.phrases))
         self._log_z = np.log10(np.maximum(z, 1e-12))
+        self._extra = np.fromiter((_extra_words(p) for p in lex.phrases), dtype=np.float64, count=len(lex.phrases))
         self._cache: dict[str, tuple[Candidate, ...]] = {}
 
-    def _direct(self, seen: str) -> list[tuple[str, float, int, float]]:
+    def _direct(self, seen: str) -> Iterator[tuple[str, float, int, float]]:
+        """Originals listing ``seen``, best first by the ranking of :meth:`candidates`."""
         lex = self.lexicon
         lo, hi = lex.edge_range(seen)
         if lo == hi:
-            return []
+            return
         srcs = lex.src[lo:hi]
         w = self._weight[lo:hi]
         keep = w > 0
         if not keep.any():
-            return []
+            return
         srcs, w, masks = srcs[keep], w[keep], lex.mask[lo:hi][keep]
         log_q = np.log10(w) - self._log_z[srcs]
         zipf = lex.zipf[srcs]
-        return [
-            (lex.phrases[s], float(q), int(m), float(zf))
-            for s, q, m, zf in zip(srcs.tolist(), log_q.tolist(), masks.tolist(), zipf.tolist())
-        ]
+        order = np.argsort(-(log_q + zipf - self.config.phrase_penalty * self._extra[srcs]), kind="stable")
+        for a in range(0, len(order), 32):  # converted lazily: callers stop early
+            part = order[a : a + 32]
+            for s, q, m, zf in zip(srcs[part].tolist(), log_q[part].tolist(), masks[part].tolist(), zipf[part].tolist()):
+                yield lex.phrases[s], q, m, zf
 
     def candidates(self, seen: str) -> tuple[Candidate, ...]:
         """Originals that could have produced ``seen`` (lower-case, 1-4 words).
@@ -121,29 +125,41 @@ class Channel:
         def add(original: str, log_q: float, mask: int, unigram: float) -> None:
             if original == seen:
                 return
-            old = found.get(original)
-            if old is None or old.log_q < log_q:
+            old = found.get(original)  # one entry per original: its best-ranked reading
+            if old is None or old.log_q + old.unigram < log_q + unigram:
                 found[original] = Candidate(original, log_q, mask, unigram)
 
-        for o, q, m, zf in self._direct(seen):
-            add(o, q, m, zf)
+        def take(phrase: str, form: Callable[[str], str | None]) -> None:
+            # each list comes best first: once it has given max_candidates
+            # distinct originals, the rest cannot reach the final top list
+            names: set[str] = set()
+            for o, q, m, zf in self._direct(phrase):
+                name = form(o)
+                if name is None or name == seen:
+                    continue
+                add(name, q, m, zf)
+                names.add(name)
+                if len(names) >= self.config.max_candidates:
+                    break
+
+        take(seen, lambda o: o)
         words = seen.split(" ")
         possessive = ""
         if words[-1].endswith("'s") and len(words[-1]) > 2:
             possessive = "'s"
             words[-1] = words[-1][:-2]
-            for o, q, m, zf in self._direct(" ".join(words)):
-                add(_possessive(o), q, m, zf)
+            take(" ".join(words), _possessive)
         # inflected head: first word for verbs, last word otherwise
         for k in {0, len(words) - 1}:
             for lemma, tag in analyses(words[k]):
                 if (k == 0) != (tag.startswith("VB")) and len(words) > 1:
                     continue
-                base = " ".join([*words[:k], lemma, *words[k + 1 :]])
-                for o, q, m, zf in self._direct(base):
+
+                def form(o: str, tag: str = tag) -> str | None:
                     inflected = inflect(o, tag)
-                    if inflected is not None:
-                        add(_possessive(inflected) if possessive else inflected, q, m, zf)
+                    return _possessive(inflected) if inflected is not None and possessive else inflected
+
+                take(" ".join([*words[:k], lemma, *words[k + 1 :]]), form)
         # rank by the unigram noisy channel, log P(original) + log P(seen | original);
         # wordfreq over-rates phrases, so each extra word (or hyphenated part) costs a fixed amount
         ranked = sorted(
@@ -156,6 +172,41 @@ class Channel:
             self._cache.clear()
         self._cache[seen] = out
         return out
+
+    def reference_candidates(self, seen: str) -> tuple[Candidate, ...]:
+        """Slow, obvious twin of :meth:`candidates` (every reading, no early stop); a test oracle."""
+        found: dict[str, Candidate] = {}
+        penalty = self.config.phrase_penalty
+
+        def score(c: Candidate) -> float:
+            return c.log_q + c.unigram - penalty * _extra_words(c.original)
+
+        readings: list[tuple[str, Callable[[str], str | None]]] = [(seen, lambda o: o)]
+        words = seen.split(" ")
+        possessive = words[-1].endswith("'s") and len(words[-1]) > 2
+        if possessive:
+            words[-1] = words[-1][:-2]
+            readings.append((" ".join(words), _possessive))
+        for k in {0, len(words) - 1}:
+            for lemma, tag in analyses(words[k]):
+                if (k == 0) != (tag.startswith("VB")) and len(words) > 1:
+                    continue
+
+                def form(o: str, tag: str = tag) -> str | None:
+                    inflected = inflect(o, tag)
+                    return _possessive(inflected) if inflected is not None and possessive else inflected
+
+                readings.append((" ".join([*words[:k], lemma, *words[k + 1 :]]), form))
+        for phrase, reading in readings:
+            for o, q, m, zf in sorted(self._direct(phrase)):
+                name = reading(o)
+                if name is None or name == seen:
+                    continue
+                cand = Candidate(name, q, m, zf)
+                if name not in found or score(found[name]) < score(cand):
+                    found[name] = cand
+        ranked = sorted(found.values(), key=lambda c: (-score(c), c.original))
+        return tuple(ranked[: self.config.max_candidates])
 
     def zipf(self, phrase: str) -> float:
         """Web frequency (zipf) of a phrase; its lemma's if the form is not listed."""
