@@ -4,7 +4,8 @@
 Training text is public domain only: US State of the Union and inaugural
 addresses (NLTK data under ../shared/data/corpora/nltk), cut into ~300-word
 documents. Half stay clean; half are spun by the reference spinner with a
-random thesaurus and a random rate between 3% and 40%. One model is fitted per
+random thesaurus, style (random, or dictionary with one of several
+dictionaries) and rate between 3% and 40%. One model is fitted per
 restorer thesaurus setting, because the features depend on it.
 
 Usage: python bench/fit_detector.py [--docs 240] [--corpora ../shared/data/corpora]
@@ -19,7 +20,7 @@ import re
 from pathlib import Path
 
 from unspin import api
-from unspin.spin import Spinner
+from unspin.spin import STYLES, Spinner
 
 FEATURES = ["log_edit_mass", "log_sure_edits", "edit_mass", "supported"]
 # The public-domain training text has no tortured phrases, so the weight of a
@@ -65,7 +66,8 @@ def main() -> None:
             spun = i % 2 == 1
             if spun:
                 th = rng.choice(["wordnet", "moby", "mythes"])
-                text = Spinner(th, rng.uniform(0.03, 0.4), seed=i).__call__(text).text
+                style = rng.choice(STYLES)
+                text = Spinner(th, rng.uniform(0.03, 0.4), seed=i, style=style, dictionary_seed=rng.randrange(5))(text).text
             _edits, _fps, _w, feats = api._analyse(text, True, cfg.scorer, True, config=cfg)
             X.append([feats[f] for f in FEATURES])
             y.append(int(spun))

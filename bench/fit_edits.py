@@ -2,8 +2,9 @@
 """Fit the edit model (data/edit_model.json): P(edit undoes a real substitution | evidence).
 
 Training text is public domain only (State of the Union and inaugural
-addresses). For each restorer thesaurus setting, documents are spun with
-thesauri that setting does NOT use (the `all` setting has none left, so it is
+addresses). For each restorer thesaurus setting, documents are spun (half in the
+reference spinner's random style, half in its dictionary style with one of
+several dictionaries) with thesauri that setting does NOT use (the `all` setting has none left, so it is
 trained on a mix of all three and is marked circular), about a third are left
 clean, and every edit the decoder proposes is labelled by whether it overlaps
 a gold replacement. A logistic regression over the evidence of each edit
@@ -27,7 +28,7 @@ from fit_detector import documents
 from unspin import api
 from unspin.lexicon import sources_mask
 from unspin.restore import EDIT_FEATURES, MODEL_SOURCES, Restorer
-from unspin.spin import Spinner
+from unspin.spin import STYLES, Spinner
 from unspin.tokenize import tokenize
 
 SETTINGS = {
@@ -68,7 +69,9 @@ def main() -> None:
         for i, text in enumerate(docs):
             gold: list[tuple[int, int]] = []
             if i % 3:
-                res = Spinner(rng.choice(spinners), rng.uniform(0.05, 0.35), seed=i, lexicon=restorer.lexicon)(text)
+                style = rng.choice(STYLES)
+                res = Spinner(rng.choice(spinners), rng.uniform(0.05, 0.35), seed=i, lexicon=restorer.lexicon,
+                              style=style, dictionary_seed=rng.randrange(5))(text)
                 text, gold = res.text, [(e.start, e.end) for e in res.edits]
             for span, feats in restorer.proposals(tokenize(text)):
                 X.append([feats[f] for f in EDIT_FEATURES])
@@ -83,6 +86,7 @@ def main() -> None:
             "scorer": args.scorer,
             "setting": setting,
             "spinners": spinners,
+            "styles": list(STYLES),
             "circular": setting == "all",
             "bias": float(clf.intercept_[0]),
             "weights": {f: float(w) for f, w in zip(EDIT_FEATURES, clf.coef_[0])},
