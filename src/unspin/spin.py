@@ -170,9 +170,10 @@ class Spinner:
             for k in range(a, b):
                 used[k] = True
             key = " ".join(t.lower for t in toks[a:b])
-            if key not in dictionary:
-                dictionary[key] = self._dictionary_entry(key, opts) if self.style == "dictionary" else rng.choice(opts)
-            syn = dictionary[key]
+            if self.style == "dictionary":
+                syn = dictionary.setdefault(key, self._dictionary_entry(key, opts))
+            else:  # draws on every use, so a seed gives the same text as before styles existed
+                syn = dictionary.setdefault(key, rng.choice(opts))
             chosen.append((a, b, apply_case(syn, [t.text for t in toks[a:b]])))
         chosen.sort()
         parts: list[str] = []
