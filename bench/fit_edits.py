@@ -2,9 +2,9 @@
 """Fit the edit model (data/edit_model.json): P(edit undoes a real substitution | evidence).
 
 Training text is public domain only (State of the Union and inaugural
-addresses). For each restorer thesaurus setting, documents are spun (half in the
-reference spinner's random style, half in its dictionary style with one of
-several dictionaries) with thesauri that setting does NOT use (the `all` setting has none left, so it is
+addresses). For each restorer thesaurus setting, documents are spun (in the reference spinner's
+styles named by --styles; the dictionary style with one of several
+dictionaries) with thesauri that setting does NOT use (the `all` setting has none left, so it is
 trained on a mix of all three and is marked circular), about a third are left
 clean, and every edit the decoder proposes is labelled by whether it overlaps
 a gold replacement. A logistic regression over the evidence of each edit
@@ -47,11 +47,14 @@ def main() -> None:
     ap.add_argument("--scorer", default=api.DEFAULT_SCORER)
     ap.add_argument("--scale", type=float, default=None, help="override RestoreConfig.channel_scale")
     ap.add_argument("--margin", type=float, default=None, help="override RestoreConfig.margin")
+    ap.add_argument("--styles", default="random", help="spinner styles to train on, e.g. random,dictionary")
     args = ap.parse_args()
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     docs = documents(Path(args.corpora), args.docs)
+    styles = [s for s in args.styles.split(",") if s]
+    assert all(s in STYLES for s in styles), f"styles must be among {STYLES}"
     out_path = Path(args.out)
     existing = json.loads(out_path.read_text()) if out_path.exists() else {"models": {}}
     models = existing.get("models", {})
@@ -69,7 +72,7 @@ def main() -> None:
         for i, text in enumerate(docs):
             gold: list[tuple[int, int]] = []
             if i % 3:
-                style = rng.choice(STYLES)
+                style = rng.choice(styles)
                 res = Spinner(rng.choice(spinners), rng.uniform(0.05, 0.35), seed=i, lexicon=restorer.lexicon,
                               style=style, dictionary_seed=rng.randrange(5))(text)
                 text, gold = res.text, [(e.start, e.end) for e in res.edits]
@@ -86,7 +89,7 @@ def main() -> None:
             "scorer": args.scorer,
             "setting": setting,
             "spinners": spinners,
-            "styles": list(STYLES),
+            "styles": styles,
             "circular": setting == "all",
             "bias": float(clf.intercept_[0]),
             "weights": {f: float(w) for f, w in zip(EDIT_FEATURES, clf.coef_[0])},
