@@ -4,8 +4,8 @@
 Training text is public domain only: US State of the Union and inaugural
 addresses (NLTK data under ../shared/data/corpora/nltk), cut into ~300-word
 documents. Half stay clean; half are spun by the reference spinner with a
-random thesaurus, style (random, or dictionary with one of several
-dictionaries) and rate between 3% and 40%. One model is fitted per
+random thesaurus, style (from --styles; default random) and rate between 3%
+and 40%. One model is fitted per
 restorer thesaurus setting, because the features depend on it.
 
 Usage: python bench/fit_detector.py [--docs 240] [--corpora ../shared/data/corpora]
@@ -51,10 +51,13 @@ def main() -> None:
     ap.add_argument("--corpora", default="../shared/data/corpora")
     ap.add_argument("--out", default="src/unspin/data/detector.json")
     ap.add_argument("--only", default="")
+    ap.add_argument("--styles", default="random", help="spinner styles to train on, e.g. random,dictionary")
     args = ap.parse_args()
     from sklearn.linear_model import LogisticRegression
 
     docs = documents(Path(args.corpora), args.docs)
+    styles = [s for s in args.styles.split(",") if s]
+    assert all(s in STYLES for s in styles), f"styles must be among {STYLES}"
     rng = random.Random(11)
     models = {}
     for thesauri in ("all", "moby", "mythes,wordnet"):
@@ -66,7 +69,7 @@ def main() -> None:
             spun = i % 2 == 1
             if spun:
                 th = rng.choice(["wordnet", "moby", "mythes"])
-                style = rng.choice(STYLES)
+                style = rng.choice(styles)
                 text = Spinner(th, rng.uniform(0.03, 0.4), seed=i, style=style, dictionary_seed=rng.randrange(5))(text).text
             _edits, _fps, _w, feats = api._analyse(text, True, cfg.scorer, True, config=cfg)
             X.append([feats[f] for f in FEATURES])
