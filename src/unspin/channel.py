@@ -35,6 +35,32 @@ def _possessive(phrase: str) -> str:
     return phrase + "'" if phrase.endswith("s") else phrase + "'s"
 
 
+def _readings(seen: str) -> list[tuple[str, Callable[[str], str | None]]]:
+    """Ways to read ``seen``: ``(phrase to look up, how an original of it must be rewritten)``.
+
+    As written; without a possessive ``'s`` (originals get it back); with an
+    inflected head analysed into lemma + tag (originals re-inflected: the
+    first word for verbs, the last otherwise; ``None`` if they cannot take it).
+    """
+    out: list[tuple[str, Callable[[str], str | None]]] = [(seen, lambda o: o)]
+    words = seen.split(" ")
+    possessive = words[-1].endswith("'s") and len(words[-1]) > 2
+    if possessive:
+        words[-1] = words[-1][:-2]
+        out.append((" ".join(words), _possessive))
+    for k in {0, len(words) - 1}:
+        for lemma, tag in analyses(words[k]):
+            if (k == 0) != (tag.startswith("VB")) and len(words) > 1:
+                continue
+
+            def form(o: str, tag: str = tag) -> str | None:
+                inflected = inflect(o, tag)
+                return _possessive(inflected) if inflected is not None and possessive else inflected
+
+            out.append((" ".join([*words[:k], lemma, *words[k + 1 :]]), form))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelConfig:
     """Weights of the channel model (plain values; CLI/TOML map onto them)."""
@@ -142,24 +168,8 @@ class Channel:
                 if len(names) >= self.config.max_candidates:
                     break
 
-        take(seen, lambda o: o)
-        words = seen.split(" ")
-        possessive = ""
-        if words[-1].endswith("'s") and len(words[-1]) > 2:
-            possessive = "'s"
-            words[-1] = words[-1][:-2]
-            take(" ".join(words), _possessive)
-        # inflected head: first word for verbs, last word otherwise
-        for k in {0, len(words) - 1}:
-            for lemma, tag in analyses(words[k]):
-                if (k == 0) != (tag.startswith("VB")) and len(words) > 1:
-                    continue
-
-                def form(o: str, tag: str = tag) -> str | None:
-                    inflected = inflect(o, tag)
-                    return _possessive(inflected) if inflected is not None and possessive else inflected
-
-                take(" ".join([*words[:k], lemma, *words[k + 1 :]]), form)
+        for phrase, form in _readings(seen):
+            take(phrase, form)
         # rank by the unigram noisy channel, log P(original) + log P(seen | original);
         # wordfreq over-rates phrases, so each extra word (or hyphenated part) costs a fixed amount
         ranked = sorted(
@@ -181,23 +191,7 @@ class Channel:
         def score(c: Candidate) -> float:
             return c.log_q + c.unigram - penalty * _extra_words(c.original)
 
-        readings: list[tuple[str, Callable[[str], str | None]]] = [(seen, lambda o: o)]
-        words = seen.split(" ")
-        possessive = words[-1].endswith("'s") and len(words[-1]) > 2
-        if possessive:
-            words[-1] = words[-1][:-2]
-            readings.append((" ".join(words), _possessive))
-        for k in {0, len(words) - 1}:
-            for lemma, tag in analyses(words[k]):
-                if (k == 0) != (tag.startswith("VB")) and len(words) > 1:
-                    continue
-
-                def form(o: str, tag: str = tag) -> str | None:
-                    inflected = inflect(o, tag)
-                    return _possessive(inflected) if inflected is not None and possessive else inflected
-
-                readings.append((" ".join([*words[:k], lemma, *words[k + 1 :]]), form))
-        for phrase, reading in readings:
+        for phrase, reading in _readings(seen):
             for o, q, m, zf in sorted(self._direct(phrase)):
                 name = reading(o)
                 if name is None or name == seen:
