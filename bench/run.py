@@ -43,20 +43,31 @@ def speed() -> dict[str, float]:
     from unspin import api
 
     fixtures = sorted((ROOT / "tests" / "fixtures" / "clean").glob("*.txt"))
-    clean = "\n\n".join(p.read_text(encoding="utf-8") for p in fixtures)
-    spun = unspin.spin(clean, rate=0.2, seed=1, thesaurus="moby").text
-    unspin.check("Warm up the caches once.")
+    # timed text and warm-up text are different documents: the language model
+    # memoises scores per process, and re-timing the same text would only
+    # measure the memo
+    timed = "\n\n".join(p.read_text(encoding="utf-8") for p in fixtures[0::2])
+    other = "\n\n".join(p.read_text(encoding="utf-8") for p in fixtures[1::2])
+    spun = unspin.spin(timed, rate=0.2, seed=1, thesaurus="moby").text
     words = unspin.tokenize(spun).words
     out: dict[str, float] = {"words": words}
+    cold = subprocess.run(
+        [sys.executable, "-c",
+         "import sys,time,unspin; t=sys.stdin.read(); unspin.check('Load.'); s=time.perf_counter(); "
+         "unspin.check(t); print(time.perf_counter()-s)"],
+        input=spun, capture_output=True, text=True, check=True,
+    )
+    out["check_first_document_words_per_second"] = words / float(cold.stdout.strip())
+    from unspin.lm import get_scorer
+
+    warm = unspin.spin(other, rate=0.2, seed=2, thesaurus="moby").text
     for name, fn in (("check", api.check), ("restore", api.restore)):
-        best = 1e9
-        for _ in range(2):
-            api._restorer.cache_clear()  # measure with cold candidate caches
-            api.check("Warm up.")
-            t = time.perf_counter()
-            fn(spun)
-            best = min(best, time.perf_counter() - t)
-        out[f"{name}_words_per_second"] = words / best
+        get_scorer.cache_clear()  # forget every memoised score, then see other text only
+        api._restorer.cache_clear()
+        fn(warm)
+        t = time.perf_counter()
+        fn(spun)
+        out[f"{name}_words_per_second"] = words / (time.perf_counter() - t)
     # start-up: a fresh process checking a short text
     small = ROOT / "examples" / "demo_spun.txt"
     exe = [sys.executable, "-m", "unspin.cli", "check", "--json", str(small)]
@@ -183,7 +194,10 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
         "",
         "| measure | value | target |",
         "| --- | --- | --- |",
-        f"| check | {sp['check_words_per_second']:,.0f} words/s | >= 20,000 words/s (missed) |",
+        f"| check (new text, in a process that has checked other text) | {sp['check_words_per_second']:,.0f} words/s "
+        "| >= 20,000 words/s (missed) |",
+        *([f"| check, first document in a fresh process | {sp['check_first_document_words_per_second']:,.0f} words/s | - |"]
+          if "check_first_document_words_per_second" in sp else []),
         f"| restore | {sp['restore_words_per_second']:,.0f} words/s | - |",
         f"| start-up (`unspin check` on a short file, whole process) | {sp['startup_seconds']:.2f} s | <= 2 s |",
         f"| peak memory (check + restore of {4 * sp['words']:,.0f} words) | {sp['peak_memory_mb']:,.0f} MB | <= 1.5 GB |",
