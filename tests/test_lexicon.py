@@ -71,15 +71,19 @@ def test_agreeing_sources_weigh_more() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(min_value=0, max_value=149_000), st.sampled_from(["", "NNS", "VBD", "VBG", "'s"]))
-def test_fast_candidates_match_the_reference(index: int, form: str) -> None:
+@given(
+    st.integers(min_value=0, max_value=149_000),
+    st.sampled_from(["", "NNS", "VBD", "VBG", "'s"]),
+    st.sampled_from([0.0, 2.0]),
+)
+def test_fast_candidates_match_the_reference(index: int, form: str, function_penalty: float) -> None:
     lex = load_lexicon()
     seen = lex.phrases[index % len(lex.phrases)]
     if form == "'s":
         seen += "'s"
     elif form:
         seen = inflect(seen, form) or seen
-    ch = Channel(lex)
+    ch = Channel(lex, ChannelConfig(function_original_penalty=function_penalty))
     fast = ch.candidates(seen)
     slow = ch.reference_candidates(seen)
     # same originals with the same evidence; order may differ only between exact ties

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lexicon import ALL_SOURCES, MOBY, MYTHES, MYTHES_RELATED, PPS, WORDNET, Lexicon
+from .lexicon import ALL_SOURCES, FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, PPS, STRUCTURAL_WORDS, WORDNET, Lexicon
 from .morph import analyses, inflect
 
 __all__ = ["Candidate", "Channel", "ChannelConfig"]
@@ -75,6 +75,10 @@ class ChannelConfig:
     freq_beta: float = 0.35  # preference for common seen words: w *= 10**(beta*(zipf-4))
     max_candidates: int = 24
     phrase_penalty: float = 2.0  # log10 cost per extra word of a multi-word original
+    # ranking cost of a structural original (article, pronoun, auxiliary: "an")
+    # for a seen phrase with a content word in it ("associate"): spinners do
+    # not write nouns for articles, though Moby links some such pairs
+    function_original_penalty: float = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +117,17 @@ class Channel:
         z = np.bincount(lex.src, weights=w, minlength=len(lex.phrases))
         self._log_z = np.log10(np.maximum(z, 1e-12))
         self._extra = np.fromiter((_extra_words(p) for p in lex.phrases), dtype=np.float64, count=len(lex.phrases))
+        self._function = np.fromiter((p in STRUCTURAL_WORDS for p in lex.phrases), dtype=bool, count=len(lex.phrases))
         self._cache: dict[str, tuple[Candidate, ...]] = {}
 
-    def _direct(self, seen: str) -> Iterator[tuple[str, float, int, float]]:
-        """Originals listing ``seen``, best first by the ranking of :meth:`candidates`."""
+    def _direct(self, seen: str, content: bool) -> Iterator[tuple[str, float, int, float, float]]:
+        """Originals listing ``seen`` as ``(original, log_q, mask, zipf, rank)``, best rank first.
+
+        ``rank`` orders :meth:`candidates`: ``log P(seen | original) + log
+        P(original)``, less a fixed cost per extra word of the original
+        (wordfreq over-rates phrases) and, when the seen phrase has a
+        ``content`` word, a cost for a function-word original.
+        """
         lex = self.lexicon
         lo, hi = lex.edge_range(seen)
         if lo == hi:
@@ -129,11 +140,16 @@ class Channel:
         srcs, w, masks = srcs[keep], w[keep], lex.mask[lo:hi][keep]
         log_q = np.log10(w) - self._log_z[srcs]
         zipf = lex.zipf[srcs]
-        order = np.argsort(-(log_q + zipf - self.config.phrase_penalty * self._extra[srcs]), kind="stable")
+        rank = log_q + zipf - self.config.phrase_penalty * self._extra[srcs]
+        if content and self.config.function_original_penalty:
+            rank = rank - self.config.function_original_penalty * self._function[srcs]
+        order = np.argsort(-rank, kind="stable")
         for a in range(0, len(order), 32):  # converted lazily: callers stop early
             part = order[a : a + 32]
-            for s, q, m, zf in zip(srcs[part].tolist(), log_q[part].tolist(), masks[part].tolist(), zipf[part].tolist()):
-                yield lex.phrases[s], q, m, zf
+            rows = zip(srcs[part].tolist(), log_q[part].tolist(), masks[part].tolist(), zipf[part].tolist(),
+                       rank[part].tolist())
+            for s, q, m, zf, r in rows:
+                yield lex.phrases[s], q, m, zf, r
 
     def candidates(self, seen: str) -> tuple[Candidate, ...]:
         """Originals that could have produced ``seen`` (lower-case, 1-4 words).
@@ -146,38 +162,28 @@ class Channel:
         hit = self._cache.get(seen)
         if hit is not None:
             return hit
-        found: dict[str, Candidate] = {}
-
-        def add(original: str, log_q: float, mask: int, unigram: float) -> None:
-            if original == seen:
-                return
-            old = found.get(original)  # one entry per original: its best-ranked reading
-            if old is None or old.log_q + old.unigram < log_q + unigram:
-                found[original] = Candidate(original, log_q, mask, unigram)
+        found: dict[str, tuple[float, Candidate]] = {}  # one entry per original: its best-ranked reading
+        content = any(w not in FUNCTION_WORDS for w in seen.split(" "))
 
         def take(phrase: str, form: Callable[[str], str | None]) -> None:
             # each list comes best first: once it has given max_candidates
             # distinct originals, the rest cannot reach the final top list
             names: set[str] = set()
-            for o, q, m, zf in self._direct(phrase):
+            for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
                 if name is None or name == seen:
                     continue
-                add(name, q, m, zf)
+                old = found.get(name)
+                if old is None or old[0] < r:
+                    found[name] = (r, Candidate(name, q, m, zf))
                 names.add(name)
                 if len(names) >= self.config.max_candidates:
                     break
 
         for phrase, form in _readings(seen):
             take(phrase, form)
-        # rank by the unigram noisy channel, log P(original) + log P(seen | original);
-        # wordfreq over-rates phrases, so each extra word (or hyphenated part) costs a fixed amount
-        ranked = sorted(
-            found.values(),
-            key=lambda c: c.log_q + c.unigram - self.config.phrase_penalty * _extra_words(c.original),
-            reverse=True,
-        )
-        out = tuple(ranked[: self.config.max_candidates])
+        ranked = sorted(found.values(), key=lambda rc: rc[0], reverse=True)
+        out = tuple(c for _r, c in ranked[: self.config.max_candidates])
         if len(self._cache) > 500_000:
             self._cache.clear()
         self._cache[seen] = out
@@ -185,22 +191,24 @@ class Channel:
 
     def reference_candidates(self, seen: str) -> tuple[Candidate, ...]:
         """Slow, obvious twin of :meth:`candidates` (every reading, no early stop); a test oracle."""
-        found: dict[str, Candidate] = {}
-        penalty = self.config.phrase_penalty
+        found: dict[str, tuple[float, Candidate]] = {}
+        cfg = self.config
+        content = any(w not in FUNCTION_WORDS for w in seen.split(" "))
 
-        def score(c: Candidate) -> float:
-            return c.log_q + c.unigram - penalty * _extra_words(c.original)
+        def score(base: str, log_q: float, zipf: float) -> float:
+            s = log_q + zipf - cfg.phrase_penalty * _extra_words(base)
+            return s - cfg.function_original_penalty if content and base in STRUCTURAL_WORDS else s
 
         for phrase, reading in _readings(seen):
-            for o, q, m, zf in sorted(self._direct(phrase)):
+            for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
                 if name is None or name == seen:
                     continue
-                cand = Candidate(name, q, m, zf)
-                if name not in found or score(found[name]) < score(cand):
+                cand = (score(o, q, zf), Candidate(name, q, m, zf))
+                if name not in found or found[name][0] < cand[0]:
                     found[name] = cand
-        ranked = sorted(found.values(), key=lambda c: (-score(c), c.original))
-        return tuple(ranked[: self.config.max_candidates])
+        ranked = sorted(found.values(), key=lambda rc: (-rc[0], rc[1].original))
+        return tuple(c for _r, c in ranked[: self.config.max_candidates])
 
     def zipf(self, phrase: str) -> float:
         """Web frequency (zipf) of a phrase; its lemma's if the form is not listed."""

@@ -27,6 +27,7 @@ __all__ = [
     "MYTHES_RELATED",
     "PPS",
     "SOURCES",
+    "STRUCTURAL_WORDS",
     "WORDNET",
     "Fingerprint",
     "Lexicon",
@@ -39,6 +40,16 @@ __all__ = [
 #: made of them ("as well as") can still be replaced.
 FUNCTION_WORDS = frozenset(
     ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "nor", "so", "than", "that", "this", "these", "those", "there", "here", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "we", "us", "our", "you", "your", "i", "me", "my", "mine", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "all", "any", "each", "both", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "up", "down", "out", "off", "over", "under", "again", "then", "once", "into", "onto", "upon", "about", "just", "also", "s", "t"]
+)
+
+#: Function words that carry grammar, not meaning (articles, pronouns,
+#: auxiliaries, demonstratives): a spinner never writes a content word for one.
+#: Prepositions and connectives are not here: "about" -> "concerning" happens.
+STRUCTURAL_WORDS = frozenset(
+    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has",
+     "had", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "we", "us", "our", "you", "your",
+     "i", "me", "my", "mine", "this", "these", "those", "that", "there", "here", "who", "whom", "whose", "which",
+     "what", "s", "t", "not", "no", "nor"]
 )
 
 MOBY, MYTHES, MYTHES_RELATED, WORDNET, PPS = 1, 2, 4, 8, 16
