@@ -33,3 +33,23 @@ def test_every_command_has_help_with_an_example() -> None:
         res = runner.invoke(app, [*parts, "--help"])
         assert res.exit_code == 0, parts
         assert "Example" in res.stdout, parts
+
+
+def test_readme_before_and_after_matches_the_demo() -> None:
+    import re
+
+    import unspin
+
+    root = Path(__file__).parents[1]
+    after = README.split("`unspin restore examples/demo_spun.txt`:", 1)[1].split("\n\n", 2)[1]
+    result = unspin.restore((root / "examples" / "demo_spun.txt").read_text(encoding="utf-8"))
+    restored = result.text
+    bold = re.findall(r"\*\*(.+?)\*\*", after)
+    assert bold
+    for word in bold:
+        assert word in restored, word
+    wrong = re.findall(r'"([^"]+)" -> "([^"]+)" for "', README)
+    assert wrong
+    edits = {(e.text, e.suggestion) for e in result.edits}
+    for pair in wrong:
+        assert pair in edits, pair
