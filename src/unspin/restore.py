@@ -237,10 +237,9 @@ class Restorer:
         bit-identical score. The transitions out of a position's states are
         scored as one numpy matrix (the same float additions in the same order),
         and a target position's beam is chosen only when it is expanded, from
-        all transitions into it. The reference breaks exact ties between equal
-        scores by insertion order; where a tie could matter this search cannot
-        tell, so it hands the sentence to the reference (rare: scores are sums
-        of many different logarithms).
+        all transitions into it. Exact ties between equal scores (unknown
+        words with equal channel costs make them) are broken as the reference
+        breaks them: by the order in which it first met each history.
         """
         n = len(sent.words)
         lm = self.scorer.logp
