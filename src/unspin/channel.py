@@ -4,9 +4,11 @@
 weight from the evidence behind it (how many thesauri offer the pair, in
 which relation) and the web frequency of the seen word (spinners draw from
 curated lists of common synonyms), normalised over everything the original
-could have become. Weights are set by ``ChannelConfig`` and tuned on
-synthetic spins made with a thesaurus the restorer does not use
-(``bench/tune_channel.py``).
+could have become. Weights are set by ``ChannelConfig``, chosen on the
+dev split of synthetic spins made with a thesaurus the restorer does not
+use (``EvalConfig(split="dev")``; the test split is never tuned on),
+and the candidate ranking is checked on real spinner pairs held out of the
+tortured-phrase list (``bench/pps_pairs.py``).
 
 Reference: the noisy-channel model of Shannon (1948), as used for spelling
 correction by Kernighan, Church and Gale (1990).
