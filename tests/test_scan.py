@@ -180,6 +180,20 @@ def _many(d: Path, n: int) -> Path:
     return d
 
 
+def test_resume_removes_half_written_files_of_a_killed_run(tmp_path: Path) -> None:
+    data = _many(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    cfg = ScanConfig(inputs=(str(data),), out=out, workers=1, part_size=3, id_field="id")
+    assert scan(cfg).complete
+    stale = [out / ".manifest.json.4242.tmp", out / ".part-00001.jsonl.4242.tmp"]
+    for p in stale:
+        p.write_bytes(b'{"half": ')
+    again = scan(cfg)
+    assert again.complete and again.scanned_now == 0
+    assert not any(p.exists() for p in stale)
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "part-00000.jsonl", "part-00001.jsonl"]
+
+
 def test_kill_and_resume_keeps_every_document_once(tmp_path: Path) -> None:
     data = _many(tmp_path / "in", 60)
     out = tmp_path / "out"

@@ -412,9 +412,10 @@ def open_scan(config: ScanConfig) -> Manifest:
         })
         manifest.data["complete"] = manifest.plan.n_parts == 0
         manifest.save()
-    # leftovers of a run that was killed while writing
-    for p in out.glob(".part-*.tmp"):
-        p.unlink()
+    # leftovers of a run that was killed while writing a part or the manifest
+    for pattern in (".part-*.tmp", f".{MANIFEST}.*.tmp"):
+        for p in out.glob(pattern):
+            p.unlink()
     return manifest
 
 
