@@ -83,6 +83,29 @@ def test_logp_many_equals_logp_float_for_float(name: str) -> None:
     check()
 
 
+@pytest.mark.parametrize("name", ["cmu", "news", "cmu+news", "cmu+web"])
+def test_logp_rows_equals_logp_float_for_float(name: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    if name in ("cmu", "news"):
+        batch, single = get_scorer(name), (CMUTrigram if name == "cmu" else NewsTrigram)()
+    else:  # separate memos, shared component models
+        first, second = get_scorer(name).first, get_scorer(name).second  # type: ignore[attr-defined]
+        batch, single = (Interpolated(first, second, get_scorer(name).lam, name) for _ in range(2))  # type: ignore[attr-defined]
+    pair = st.tuples(st.sampled_from(_WORDS), st.sampled_from(_WORDS))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from(_WORDS), max_size=12), st.lists(pair, max_size=6))
+    def check(words: list[str], histories: list[tuple[str, str]]) -> None:
+        # some rows memoised already, some not: both paths must agree with logp
+        if histories and words:
+            batch.logp_many(words[:1], *histories[0])
+        assert batch.logp_rows(words, histories) == [[single.logp(w, h1, h2) for w in words] for h1, h2 in histories]
+
+    check()
+
+
 def test_interpolated_memo_restarts_when_full() -> None:
     mix = Interpolated(get_scorer("cmu"), NewsTrigram(), 0.7, "cmu+news")
     first = mix.logp_many(["the", "nation"], "of", "part")

@@ -48,6 +48,9 @@ class Scorer(Protocol):
     def logp_many(self, words: Sequence[str], prev1: str, prev2: str) -> list[float]:
         """``[logp(w, prev1, prev2) for w in words]``, equal to it float for float."""
 
+    def logp_rows(self, words: Sequence[str], histories: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """``[logp_many(words, h1, h2) for h1, h2 in histories]``, equal to it float for float."""
+
     def known(self, word: str) -> bool:
         """Whether the model has ``word`` in its vocabulary."""
 
@@ -81,6 +84,10 @@ class _SentenceScoring:
         """``logp`` of each of ``words`` after the same history (scorers may batch it)."""
         logp = self.logp
         return [logp(w, prev1, prev2) for w in words]
+
+    def logp_rows(self, words: Sequence[str], histories: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """``logp_many(words, prev1, prev2)`` for each ``(prev1, prev2)`` (scorers may batch it)."""
+        return [self.logp_many(words, h1, h2) for h1, h2 in histories]
 
     def score_options(
         self, words: Sequence[str], start: int, end: int, options: Sequence[Sequence[str]]
@@ -281,6 +288,29 @@ class NewsTrigram(_SentenceScoring):
         out: list[float] = np.where(hit3, lp3, np.where(hit2, back + lp2, unigram)).tolist()
         return out
 
+    def logp_rows(self, words: Sequence[str], histories: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """:meth:`logp_many` for several histories with one bisection per table (equal float for float)."""
+        if len(words) * len(histories) < 16:
+            return [self.logp_many(words, h1, h2) for h1, h2 in histories]
+        import numpy as np
+
+        b = self._bits
+        ids = self._ids
+        unk = self._unk
+        v = np.array([ids.get(h1, unk) for h1, _h2 in histories], dtype=np.int64)
+        uv = (np.array([ids.get(h2, unk) for _h1, h2 in histories], dtype=np.int64) << b) | v
+        w = np.fromiter((ids.get(x, unk) for x in words), dtype=np.int64, count=len(words))
+        lp3, hit3 = _lookup_many(self._p3, ((uv[:, None] << b) | w[None, :]).ravel())
+        lp2, hit2 = _lookup_many(self._p2, ((v[:, None] << b) | w[None, :]).ravel())
+        back = np.array([_lookup(self._bow2, int(k)) or 0.0 for k in uv], dtype=np.float64)
+        bow1 = np.array([_lookup(self._bow1, int(k)) or 0.0 for k in v], dtype=np.float64)
+        shape = (len(histories), len(words))
+        unigram = (back + bow1)[:, None] + self._p1_array[w][None, :]
+        rows = np.where(hit3.reshape(shape), lp3.reshape(shape),
+                        np.where(hit2.reshape(shape), back[:, None] + lp2.reshape(shape), unigram))
+        out: list[list[float]] = rows.tolist()
+        return out
+
 
 def _sorted_table(keys: Any, values: Any) -> tuple[Any, Any]:
     """Keys are stored sorted by ``scripts/build_news_lm.py``; sort only if a file is not."""
@@ -349,6 +379,38 @@ class Interpolated(_SentenceScoring):
         # (_mix may start a new memo, so keep what was found here)
         fresh = self._mix(list(dict.fromkeys(w for w, v in zip(words, found) if v is None)), prev1, prev2)
         return [fresh[w] if v is None else v for w, v in zip(words, found)]
+
+    def logp_rows(self, words: Sequence[str], histories: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """:meth:`logp_many` for several histories; histories missing any word are scored as one batch."""
+        out: list[list[float] | None] = []
+        todo: list[int] = []
+        for k, (h1, h2) in enumerate(histories):
+            by_word = self._cache.get((h1, h2))
+            found = [by_word.get(w) for w in words] if by_word is not None else None
+            if found is None or None in found:
+                out.append(None)
+                todo.append(k)
+            else:
+                out.append(found)  # type: ignore[arg-type]  # no None left
+        if todo:
+            distinct = list(dict.fromkeys(words))
+            hists = [histories[k] for k in todo]
+            known = self.second.known
+            mixed = [w for w in distinct if w not in _CLASS_LOGP and known(w)]
+            second_rows = self.second.logp_rows(mixed, hists) if mixed else [[] for _ in hists]
+            lam = self.lam
+            if self._cached > 2_000_000:
+                self._cache.clear()
+                self._cached = 0
+            for k, (h1, h2), srow in zip(todo, hists, second_rows):
+                second = dict(zip(mixed, srow))
+                by_word = self._cache.setdefault((h1, h2), {})
+                for w, a in zip(distinct, self.first.logp_many(distinct, h1, h2)):
+                    s = second.get(w)
+                    by_word[w] = a if s is None else math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**s)
+                self._cached += len(distinct)
+                out[k] = [by_word[w] for w in words]
+        return out  # type: ignore[return-value]  # every row filled
 
     def _mix(self, words: list[str], prev1: str, prev2: str) -> dict[str, float]:
         """Score distinct uncached ``words``, memoise them; returns the history's memo."""

@@ -274,12 +274,13 @@ class Restorer:
         lm = self.scorer.logp
         rows = self._lm_rows
         firsts = (w, *[a.words[0] for a in here])  # row[0] scores the kept word, row[1 + j] arc j's first word
-        lp = []
-        for st in states:
-            row = rows.get((firsts, st.h1, st.h2))
-            if row is None:
-                row = rows[(firsts, st.h1, st.h2)] = np.array(self.scorer.logp_many(firsts, st.h1, st.h2))
-            lp.append(row)
+        lp = [rows.get((firsts, st.h1, st.h2)) for st in states]
+        missing = [k for k, row in enumerate(lp) if row is None]
+        if missing:  # one batched call for every state whose row is not memoised yet
+            hists = [(states[k].h1, states[k].h2) for k in missing]
+            fresh = self.scorer.logp_rows(firsts, hists)
+            for k, h, row in zip(missing, hists, fresh):
+                lp[k] = rows[(firsts, *h)] = np.array(row)
         lps = np.array(lp)
         score = np.array([st.score for st in states])
         h1 = np.array([ids.setdefault(st.h1, len(ids)) for st in states], dtype=np.int64) << _KEY_BITS
