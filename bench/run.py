@@ -62,12 +62,15 @@ def speed() -> dict[str, float]:
 
     warm = unspin.spin(other, rate=0.2, seed=2, thesaurus="moby").text
     for name, fn in (("check", api.check), ("restore", api.restore)):
-        get_scorer.cache_clear()  # forget every memoised score, then see other text only
-        api._restorer.cache_clear()
-        fn(warm)
-        t = time.perf_counter()
-        fn(spun)
-        out[f"{name}_words_per_second"] = words / (time.perf_counter() - t)
+        best = 1e9
+        for _ in range(3):  # best of three; each starts from a memo that has seen other text only
+            get_scorer.cache_clear()
+            api._restorer.cache_clear()
+            fn(warm)
+            t = time.perf_counter()
+            fn(spun)
+            best = min(best, time.perf_counter() - t)
+        out[f"{name}_words_per_second"] = words / best
     # start-up: a fresh process checking a short text
     small = ROOT / "examples" / "demo_spun.txt"
     exe = [sys.executable, "-m", "unspin.cli", "check", "--json", str(small)]
