@@ -111,3 +111,17 @@ def test_interpolated_memo_restarts_when_full() -> None:
     first = mix.logp_many(["the", "nation"], "of", "part")
     mix._cached = 10**9  # as if full: the next miss starts a new memo
     assert mix.logp_many(["nation", "said", "the"], "of", "part") == [first[1], mix.logp("said", "of", "part"), first[0]]
+
+
+def test_term_bonus_goes_to_the_word_completing_a_term() -> None:
+    from unspin.lm import TermBoosted
+
+    inner = get_scorer("cmu+news")
+    boosted = TermBoosted(inner, frozenset({("deep", "learning"), ("support", "vector", "machine")}), 1.5)
+    assert boosted.logp("learning", "deep", "a") == inner.logp("learning", "deep", "a") + 1.5
+    assert boosted.logp("machine", "vector", "support") == inner.logp("machine", "vector", "support") + 1.5
+    assert boosted.logp("learning", "profound", "a") == inner.logp("learning", "profound", "a")
+    words = ["learning", "machine", "model"]
+    hists = [("deep", "a"), ("vector", "support"), ("profound", "a")]
+    assert boosted.logp_rows(words, hists) == [[boosted.logp(w, h1, h2) for w in words] for h1, h2 in hists]
+    assert boosted.logp_many(words, "deep", "a") == [boosted.logp(w, "deep", "a") for w in words]

@@ -183,3 +183,17 @@ def test_second_pass_skip_matches_decoding_everything(clean_texts: list[str], th
         fast = [s for s, _f in r.proposals(doc)]
         slow = [s for s, _f in r.proposals(doc, skip_unchanged=False)]
         assert fast == slow
+
+
+def test_term_bonus_rebuilds_a_listed_term_and_can_be_turned_off() -> None:
+    # "profound learning" is what spinners make of "deep learning" (tortured-phrase list)
+    text = "We train a profound learning model on the data."
+    with_terms = Restorer(RestoreConfig())(tokenize(text))
+    assert [(e.text, e.suggestion) for e in with_terms if e.confidence >= 0.5] == [("profound", "deep")]
+    from unspin.lm import TermBoosted
+
+    assert isinstance(Restorer(RestoreConfig()).scorer, TermBoosted)
+    plain = Restorer(RestoreConfig(term_bonus=0.0))
+    assert not isinstance(plain.scorer, TermBoosted)
+    # the n-gram models alone (older text) do not know the term
+    assert ("profound", "deep") not in [(e.text, e.suggestion) for e in plain(tokenize(text)) if e.confidence >= 0.5]

@@ -33,7 +33,9 @@ __all__ = [
     "Lexicon",
     "load_fingerprints",
     "load_lexicon",
+    "load_terms",
     "sources_mask",
+    "term_of",
 ]
 
 #: Words a spinner leaves alone (closed-class words); multi-word expressions
@@ -216,6 +218,39 @@ def load_fingerprints() -> dict[str, Fingerprint]:
             continue
         out[phrase] = Fingerprint(phrase, expected, papers)
     return out
+
+
+@lru_cache(maxsize=1)
+def load_terms() -> frozenset[tuple[str, ...]]:
+    """Technical terms spinners are known to mangle: the expected texts (2-3 words) of the tortured-phrase list.
+
+    "deep learning", "artificial intelligence", "data mining": a restoration
+    that rebuilds one of them ("profound knowledge" -> "deep learning") is
+    likelier than the language model alone can tell, since its text predates
+    such terms.
+    """
+    out: set[tuple[str, ...]] = set()
+    try:
+        ref = resources.files("unspin") / "data" / "pps_tortured_phrases.csv"
+        with ref.open("r", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except OSError as exc:
+        raise ResourceError("The shipped fingerprint list is missing. Reinstall unspin.") from exc
+    for row in rows[1:]:
+        if len(row) >= 2 and _PLAIN.match(row[0].strip()):
+            term = term_of(row[1])
+            if term:
+                out.add(term)
+    return frozenset(out)
+
+
+def term_of(expected: str) -> tuple[str, ...] | None:
+    """The term an expected text stands for (2-3 plain words, no function word at either end), or None."""
+    words = tuple(expected.strip().lower().split())
+    if (2 <= len(words) <= 3 and all(re.fullmatch(r"[a-z][a-z'\-]*", w) for w in words)
+            and words[0] not in FUNCTION_WORDS and words[-1] not in FUNCTION_WORDS):
+        return words
+    return None
 
 
 def _is_ordinary_english(phrase: str, expected: str) -> bool:

@@ -33,8 +33,8 @@ import numpy.typing as npt
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
-from .lexicon import FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, WORDNET, Lexicon, load_lexicon
-from .lm import BOS, EOS, OptionScorer, Scorer, get_option_scorer, get_scorer, lm_word
+from .lexicon import FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, WORDNET, Lexicon, load_lexicon, load_terms
+from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
 
 __all__ = [
     "EDIT_FEATURES",
@@ -120,6 +120,9 @@ class RestoreConfig:
     rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
     rescore_options: int = 4
     use_edit_model: bool = True  # confidences from the fitted edit model when one is shipped
+    # log10 bonus for a word completing a technical term spinners are known to
+    # mangle (expected texts of the tortured-phrase list); 0 turns it off
+    term_bonus: float = 1.5
     channel: ChannelConfig = field(default_factory=ChannelConfig)
 
 
@@ -187,6 +190,8 @@ class Restorer:
         self.config = config or RestoreConfig()
         self.lexicon = lexicon or load_lexicon()
         self.scorer = scorer or get_scorer(self.config.scorer)
+        if self.config.term_bonus:
+            self.scorer = TermBoosted(self.scorer, load_terms(), self.config.term_bonus)
         self.channel = Channel(self.lexicon, self.config.channel)
         self.edit_model: EditModel | None = (
             load_edit_model(self.config.channel.sources, self.config.scorer) if self.config.use_edit_model else None
