@@ -4,6 +4,7 @@ import math
 import runpy
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,16 +65,21 @@ def test_news_lm_builds_from_a_tiny_corpus_and_interpolates(tmp_path: Path, monk
 _WORDS = ["the", "said", "nation", "of", "<s>", "</s>", NUM, NAME, "xqzvwk", "reporters", "informed", "Said", "a", "in"]
 
 
+def _batch_and_single(name: str) -> tuple[Any, Any]:
+    """Two scorers of one kind with separate memos (sharing the component models of a mix)."""
+    if name in ("cmu", "news"):
+        return get_scorer(name), (CMUTrigram if name == "cmu" else NewsTrigram)()
+    first, second = get_scorer(name).first, get_scorer(name).second  # type: ignore[attr-defined]
+    lam = get_scorer(name).lam  # type: ignore[attr-defined]
+    return Interpolated(first, second, lam, name), Interpolated(first, second, lam, name)
+
+
 @pytest.mark.parametrize("name", ["cmu", "news", "cmu+news", "cmu+web"])
 def test_logp_many_equals_logp_float_for_float(name: str) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    if name in ("cmu", "news"):
-        batch, single = get_scorer(name), (CMUTrigram if name == "cmu" else NewsTrigram)()
-    else:  # separate memos, shared component models
-        first, second = get_scorer(name).first, get_scorer(name).second  # type: ignore[attr-defined]
-        batch, single = (Interpolated(first, second, get_scorer(name).lam, name) for _ in range(2))  # type: ignore[attr-defined]
+    batch, single = _batch_and_single(name)
 
     @settings(max_examples=60, deadline=None)
     @given(st.lists(st.sampled_from(_WORDS), max_size=12), st.sampled_from(_WORDS), st.sampled_from(_WORDS))
@@ -88,11 +94,7 @@ def test_logp_rows_equals_logp_float_for_float(name: str) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    if name in ("cmu", "news"):
-        batch, single = get_scorer(name), (CMUTrigram if name == "cmu" else NewsTrigram)()
-    else:  # separate memos, shared component models
-        first, second = get_scorer(name).first, get_scorer(name).second  # type: ignore[attr-defined]
-        batch, single = (Interpolated(first, second, get_scorer(name).lam, name) for _ in range(2))  # type: ignore[attr-defined]
+    batch, single = _batch_and_single(name)
     pair = st.tuples(st.sampled_from(_WORDS), st.sampled_from(_WORDS))
 
     @settings(max_examples=60, deadline=None)

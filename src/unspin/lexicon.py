@@ -172,6 +172,17 @@ def load_lexicon() -> Lexicon:
         ) from exc
 
 
+@lru_cache(maxsize=1)
+def _pps_rows() -> tuple[list[str], ...]:
+    """Data rows of the shipped tortured-phrase list (header dropped)."""
+    try:
+        ref = resources.files("unspin") / "data" / "pps_tortured_phrases.csv"
+        with ref.open("r", encoding="utf-8") as fh:
+            return tuple(csv.reader(fh))[1:]
+    except OSError as exc:
+        raise ResourceError("The shipped fingerprint list is missing. Reinstall unspin.") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """A known tortured phrase and the expected (original) text."""
@@ -194,13 +205,7 @@ def load_fingerprints() -> dict[str, Fingerprint]:
     flagged. Keyed by the lower-cased phrase.
     """
     out: dict[str, Fingerprint] = {}
-    try:
-        ref = resources.files("unspin") / "data" / "pps_tortured_phrases.csv"
-        with ref.open("r", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
-    except OSError as exc:
-        raise ResourceError("The shipped fingerprint list is missing. Reinstall unspin.") from exc
-    for row in rows[1:]:
+    for row in _pps_rows():
         if len(row) < 3:
             continue
         m = _PLAIN.match(row[0].strip())
@@ -230,13 +235,7 @@ def load_terms() -> frozenset[tuple[str, ...]]:
     such terms.
     """
     out: set[tuple[str, ...]] = set()
-    try:
-        ref = resources.files("unspin") / "data" / "pps_tortured_phrases.csv"
-        with ref.open("r", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
-    except OSError as exc:
-        raise ResourceError("The shipped fingerprint list is missing. Reinstall unspin.") from exc
-    for row in rows[1:]:
+    for row in _pps_rows():
         if len(row) >= 2 and _PLAIN.match(row[0].strip()):
             term = term_of(row[1])
             if term:
