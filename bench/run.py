@@ -288,7 +288,9 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
               "default. The web-bigram mix (`cmu+web`) helps neither. `hf:NAME_OR_PATH` rescoring needs a model "
               "this machine cannot download.", ""]
     # the other benchmarks have their own scripts (minutes each); their latest results are included here
-    for name, title in (("trace_benchmarks.md", "Tracing"), ("scan_benchmarks.md", "Collection scans"),
+    for name, title in (("real_spinner_pairs.md", "Real spinner substitutions"),
+                        ("pps_context.md", "Unlisted tortured phrases in a sentence"),
+                        ("trace_benchmarks.md", "Tracing"), ("scan_benchmarks.md", "Collection scans"),
                         ("serve_benchmarks.md", "Web server load")):
         path = DOCS / name
         if path.exists():
