@@ -115,6 +115,12 @@ def main() -> int:
     ]
     for r in results:
         lines.append(f"| {r['term_bonus']:.1f} | {r['restored_exactly']:.1%} | {r['found']:.1%} |")
+    lines += [
+        "",
+        "The default is 1.5: on spun BBC news (dev split, 40 documents per setting) it left clean damage and "
+        "errors removed unchanged, while 3 doubled clean damage (0.14% -> 0.29%), since everyday phrases are "
+        "listed too.",
+    ]
     (ROOT / "docs" / "pps_context.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
