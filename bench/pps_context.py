@@ -18,24 +18,21 @@ Usage: python bench/pps_context.py [--holdout 0.3] [--rows 400]
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
 import json
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
-from unspin.lexicon import Lexicon, term_of
+from unspin.lexicon import term_of
 from unspin.lm import TermBoosted, get_scorer
 from unspin.restore import RestoreConfig, Restorer
 from unspin.tokenize import tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
-PPS = ROOT / "src" / "unspin" / "data" / "pps_tortured_phrases.csv"
+sys.path.insert(0, str(Path(__file__).parent))
+from pps_pairs import PPS, build_lexicon, held_out, plain_rows  # noqa: E402  # one hold-out rule for both benchmarks
+
 CARRIERS = [
     "In this paper we use {} for the task.",
     "The results show that {} improves the accuracy.",
@@ -44,23 +41,15 @@ CARRIERS = [
 BONUSES = (0.0, 1.0, 1.5, 2.0, 3.0)
 
 
-def _held(phrase: str, holdout: float) -> bool:
-    return int(hashlib.sha1(phrase.encode()).hexdigest()[:8], 16) % 1000 < holdout * 1000
-
-
 def rows(holdout: float) -> tuple[list[tuple[str, str]], frozenset[tuple[str, ...]]]:
     """Held-out (tortured, expected) pairs, and the term list of the other rows."""
     test, terms = [], set()
-    with open(PPS, encoding="utf-8") as fh:
-        for row in list(csv.reader(fh))[1:]:
-            m = re.match(r'^"([^"]+)"$', row[0].strip()) if len(row) >= 2 else None
-            if not m:
-                continue
-            if _held(m.group(1), holdout):
-                if re.fullmatch(r"[A-Za-z' -]+", m.group(1)) and term_of(row[1]):
-                    test.append((m.group(1), row[1].strip()))
-            elif (t := term_of(row[1])) is not None:
-                terms.add(t)
+    for tortured, expected in plain_rows(PPS):
+        if held_out(tortured, holdout):
+            if re.fullmatch(r"[A-Za-z' -]+", tortured) and term_of(expected):
+                test.append((tortured, expected.strip()))
+        elif (t := term_of(expected)) is not None:
+            terms.add(t)
     return test, frozenset(terms)
 
 
@@ -72,11 +61,7 @@ def main() -> int:
     test, terms = rows(args.holdout)
     test = test[: args.rows]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "lexicon.npz"
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--out", str(path),
-                        "--pps-holdout", str(args.holdout)], check=True, capture_output=True)
-        z = np.load(path)
-        lexicon = Lexicon(z["phrases"].tobytes().decode("utf-8").split("\n"), z["src"], z["dst"], z["mask"], z["zipf"])
+        lexicon = build_lexicon(Path(tmp) / "lexicon.npz", args.holdout)
     results = []
     for bonus in BONUSES:
         # the config adds no term list of its own: the held-out rows must stay unseen

@@ -21,10 +21,7 @@ Usage: python bench/pps_pairs.py [--holdout 0.3]
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -37,6 +34,8 @@ from unspin.lexicon import Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 PPS = ROOT / "src" / "unspin" / "data" / "pps_tortured_phrases.csv"
+sys.path.insert(0, str(ROOT / "scripts"))
+from build_lexicon import held_out, plain_rows  # noqa: E402  # the script's own row reader and hold-out rule
 
 VARIANTS = [
     ("Moby + MyThes + WordNet, antonyms kept (the previous lexicon)", "pps,antonyms"),
@@ -47,19 +46,19 @@ VARIANTS = [
 
 def held_out_pairs(holdout: float) -> list[tuple[str, str]]:
     pairs = []
-    with open(PPS, encoding="utf-8") as fh:
-        for row in list(csv.reader(fh))[1:]:
-            m = re.match(r'^"([^"]+)"$', row[0].strip()) if len(row) >= 2 else None
-            if not m or int(hashlib.sha1(m.group(1).encode()).hexdigest()[:8], 16) % 1000 >= holdout * 1000:
-                continue
-            seen, expected = m.group(1).lower().split(), row[1].lower().split()
+    for tortured, expected_text in plain_rows(PPS):
+        if held_out(tortured, holdout):
+            seen, expected = tortured.lower().split(), expected_text.lower().split()
             if len(seen) == len(expected):
                 pairs += [(s, e) for s, e in zip(seen, expected) if s != e]
     return pairs
 
 
-def load(path: Path) -> Lexicon:
-    z = np.load(path)
+def build_lexicon(out: Path, holdout: float, without: str = "") -> Lexicon:
+    """The lexicon rebuilt by scripts/build_lexicon.py without the held-out rows (and ``without`` sources)."""
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--out", str(out),
+                    "--pps-holdout", str(holdout), "--without", without], check=True, capture_output=True)
+    z = np.load(out)
     return Lexicon(z["phrases"].tobytes().decode("utf-8").split("\n"), z["src"], z["dst"], z["mask"], z["zipf"])
 
 
@@ -71,10 +70,7 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, without in VARIANTS:
-            out = Path(tmp) / "lexicon.npz"
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--out", str(out),
-                            "--pps-holdout", str(args.holdout), "--without", without], check=True)
-            ch = Channel(load(out))
+            ch = Channel(build_lexicon(Path(tmp) / "lexicon.npz", args.holdout, without))
             hits = {1: 0, 5: 0, 24: 0}
             for seen, original in pairs:
                 cands = [c.original for c in ch.candidates(seen)]

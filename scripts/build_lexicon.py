@@ -138,25 +138,37 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
     return edges
 
 
+def plain_rows(path: Path) -> list[tuple[str, str]]:
+    """``(tortured phrase, expected text)`` of the list's plain rows (not AND/NOT search expressions)."""
+    import csv
+
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for row in list(csv.reader(fh))[1:]:
+            m = re.match(r'^"([^"]+)"$', row[0].strip()) if len(row) >= 2 else None
+            if m:
+                out.append((m.group(1), row[1]))
+    return out
+
+
+def held_out(phrase: str, holdout: float) -> bool:
+    """Whether a row falls in the ``holdout`` share left out for benchmarks (a stable hash of its phrase)."""
+    import hashlib
+
+    return int(hashlib.sha1(phrase.encode()).hexdigest()[:8], 16) % 1000 < holdout * 1000
+
+
 def read_pps(path: Path, holdout: float) -> list[tuple[str, str, int]]:
     """Word pairs from equal-length tortured/expected phrase pairs (``expected -> tortured``).
 
-    ``holdout`` leaves out that share of rows (by a stable hash) so a benchmark
+    ``holdout`` leaves out that share of rows (:func:`held_out`) so a benchmark
     can measure how the pairs generalise to tortured phrases nobody listed.
     """
-    import csv
-    import hashlib
-
     edges = []
-    with open(path, encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))[1:]
-    for row in rows:
-        m = re.match(r'^"([^"]+)"$', row[0].strip()) if len(row) >= 2 else None
-        if not m:
+    for tortured, expected_text in plain_rows(path):
+        if holdout and held_out(tortured, holdout):
             continue
-        if holdout and int(hashlib.sha1(m.group(1).encode()).hexdigest()[:8], 16) % 1000 < holdout * 1000:
-            continue
-        seen, expected = m.group(1).lower().split(), row[1].lower().split()
+        seen, expected = tortured.lower().split(), expected_text.lower().split()
         if len(seen) != len(expected):
             continue
         for a, b in zip(expected, seen):

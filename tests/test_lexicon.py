@@ -76,14 +76,14 @@ def test_agreeing_sources_weigh_more() -> None:
     st.sampled_from(["", "NNS", "VBD", "VBG", "'s"]),
     st.sampled_from([0.0, 2.0]),
 )
-def test_fast_candidates_match_the_reference(index: int, form: str, function_penalty: float) -> None:
+def test_fast_candidates_match_the_reference(index: int, form: str, structural_penalty: float) -> None:
     lex = load_lexicon()
     seen = lex.phrases[index % len(lex.phrases)]
     if form == "'s":
         seen += "'s"
     elif form:
         seen = inflect(seen, form) or seen
-    ch = Channel(lex, ChannelConfig(function_original_penalty=function_penalty))
+    ch = Channel(lex, ChannelConfig(structural_original_penalty=structural_penalty))
     fast = ch.candidates(seen)
     slow = ch.reference_candidates(seen)
     # same originals with the same evidence; order may differ only between exact ties

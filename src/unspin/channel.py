@@ -80,7 +80,7 @@ class ChannelConfig:
     # ranking cost of a structural original (article, pronoun, auxiliary: "an")
     # for a seen phrase with a content word in it ("associate"): spinners do
     # not write nouns for articles, though Moby links some such pairs
-    function_original_penalty: float = 3.0
+    structural_original_penalty: float = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ class Channel:
         z = np.bincount(lex.src, weights=w, minlength=len(lex.phrases))
         self._log_z = np.log10(np.maximum(z, 1e-12))
         self._extra = np.fromiter((_extra_words(p) for p in lex.phrases), dtype=np.float64, count=len(lex.phrases))
-        self._function = np.fromiter((p in STRUCTURAL_WORDS for p in lex.phrases), dtype=bool, count=len(lex.phrases))
+        self._structural = np.fromiter((p in STRUCTURAL_WORDS for p in lex.phrases), dtype=bool, count=len(lex.phrases))
         self._cache: dict[str, tuple[Candidate, ...]] = {}
 
     def _direct(self, seen: str, content: bool) -> Iterator[tuple[str, float, int, float, float]]:
@@ -128,7 +128,7 @@ class Channel:
         ``rank`` orders :meth:`candidates`: ``log P(seen | original) + log
         P(original)``, less a fixed cost per extra word of the original
         (wordfreq over-rates phrases) and, when the seen phrase has a
-        ``content`` word, a cost for a function-word original.
+        ``content`` word, a cost for a structural original (``STRUCTURAL_WORDS``).
         """
         lex = self.lexicon
         lo, hi = lex.edge_range(seen)
@@ -143,8 +143,8 @@ class Channel:
         log_q = np.log10(w) - self._log_z[srcs]
         zipf = lex.zipf[srcs]
         rank = log_q + zipf - self.config.phrase_penalty * self._extra[srcs]
-        if content and self.config.function_original_penalty:
-            rank = rank - self.config.function_original_penalty * self._function[srcs]
+        if content and self.config.structural_original_penalty:
+            rank = rank - self.config.structural_original_penalty * self._structural[srcs]
         order = np.argsort(-rank, kind="stable")
         for a in range(0, len(order), 32):  # converted lazily: callers stop early
             part = order[a : a + 32]
@@ -199,7 +199,7 @@ class Channel:
 
         def score(base: str, log_q: float, zipf: float) -> float:
             s = log_q + zipf - cfg.phrase_penalty * _extra_words(base)
-            return s - cfg.function_original_penalty if content and base in STRUCTURAL_WORDS else s
+            return s - cfg.structural_original_penalty if content and base in STRUCTURAL_WORDS else s
 
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
@@ -213,10 +213,5 @@ class Channel:
         return tuple(c for _r, c in ranked[: self.config.max_candidates])
 
     def zipf(self, phrase: str) -> float:
-        """Web frequency (zipf) of a phrase; its lemma's if the form is not listed."""
-        i = self.lexicon.ids.get(phrase)
-        if i is not None:
-            return float(self.lexicon.zipf[i])
-        from wordfreq import zipf_frequency
-
-        return float(zipf_frequency(phrase, "en"))
+        """Web frequency (zipf) of a phrase (see :meth:`Lexicon.phrase_zipf`)."""
+        return self.lexicon.phrase_zipf(phrase)

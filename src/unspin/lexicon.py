@@ -121,6 +121,15 @@ class Lexicon:
             return (0, 0)
         return int(self._dst_offsets[i]), int(self._dst_offsets[i + 1])
 
+    def phrase_zipf(self, phrase: str) -> float:
+        """Web frequency (zipf) of a phrase: the stored one, else ``wordfreq``'s."""
+        i = self.ids.get(phrase)
+        if i is not None:
+            return float(self.zipf[i])
+        from wordfreq import zipf_frequency
+
+        return float(zipf_frequency(phrase, "en"))
+
     def originals(self, seen: str, sources: int = ALL_SOURCES) -> list[tuple[str, int]]:
         """Phrases that a thesaurus in ``sources`` lists ``seen`` as a synonym of.
 

@@ -273,25 +273,16 @@ class NewsTrigram(_SentenceScoring):
         """
         if len(words) < 4:  # numpy's per-call overhead only pays off on longer rows
             return [self.logp(w, prev1, prev2) for w in words]
-        import numpy as np
-
-        b = self._bits
-        ids = self._ids
-        unk = self._unk
-        v = ids.get(prev1, unk)
-        uv = (ids.get(prev2, unk) << b) | v
-        w = np.fromiter((ids.get(x, unk) for x in words), dtype=np.int64, count=len(words))
-        lp3, hit3 = _lookup_many(self._p3, (uv << b) | w)
-        lp2, hit2 = _lookup_many(self._p2, (v << b) | w)
-        back = _lookup(self._bow2, uv) or 0.0
-        unigram = back + (_lookup(self._bow1, v) or 0.0) + self._p1_array[w]
-        out: list[float] = np.where(hit3, lp3, np.where(hit2, back + lp2, unigram)).tolist()
-        return out
+        return self._rows(words, [(prev1, prev2)])[0]
 
     def logp_rows(self, words: Sequence[str], histories: Sequence[tuple[str, str]]) -> list[list[float]]:
         """:meth:`logp_many` for several histories with one bisection per table (equal float for float)."""
         if len(words) * len(histories) < 16:
             return [self.logp_many(words, h1, h2) for h1, h2 in histories]
+        return self._rows(words, histories)
+
+    def _rows(self, words: Sequence[str], histories: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """The numpy path of :meth:`logp_rows`: the back-off sums of :meth:`logp`, in its order."""
         import numpy as np
 
         b = self._bits
@@ -430,32 +421,32 @@ class Interpolated(_SentenceScoring):
         if todo:
             distinct = list(dict.fromkeys(words))
             hists = [histories[k] for k in todo]
-            known = self.second.known
-            mixed = [w for w in distinct if w not in _CLASS_LOGP and known(w)]
+            mixed = self._mixed(distinct)
             second_rows = self.second.logp_rows(mixed, hists) if mixed else [[] for _ in hists]
-            lam = self.lam
-            if self._cached > 2_000_000:
-                self._cache.clear()
-                self._cached = 0
             for k, (h1, h2), srow in zip(todo, hists, second_rows):
-                second = dict(zip(mixed, srow))
-                by_word = self._cache.setdefault((h1, h2), {})
-                for w, a in zip(distinct, self.first.logp_many(distinct, h1, h2)):
-                    s = second.get(w)
-                    by_word[w] = a if s is None else math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**s)
-                self._cached += len(distinct)
+                by_word = self._mix(distinct, h1, h2, dict(zip(mixed, srow)))
                 out[k] = [by_word[w] for w in words]
         return out  # type: ignore[return-value]  # every row filled
 
-    def _mix(self, words: list[str], prev1: str, prev2: str) -> dict[str, float]:
-        """Score distinct uncached ``words``, memoise them; returns the history's memo."""
+    def _mixed(self, words: list[str]) -> list[str]:
+        """The words the second model scores too (class tokens and its unknown words go to the first alone)."""
+        known = self.second.known
+        return [w for w in words if w not in _CLASS_LOGP and known(w)]
+
+    def _mix(
+        self, words: list[str], prev1: str, prev2: str, second: dict[str, float] | None = None
+    ) -> dict[str, float]:
+        """Score distinct uncached ``words``, memoise them; returns the history's memo.
+
+        ``second`` holds the second model's scores when the caller already has them.
+        """
         if self._cached > 2_000_000:
             self._cache.clear()
             self._cached = 0
         by_word = self._cache.setdefault((prev1, prev2), {})
-        known = self.second.known
-        mixed = [w for w in words if w not in _CLASS_LOGP and known(w)]
-        second = dict(zip(mixed, self.second.logp_many(mixed, prev1, prev2)))
+        if second is None:
+            mixed = self._mixed(words)
+            second = dict(zip(mixed, self.second.logp_many(mixed, prev1, prev2)))
         lam = self.lam
         for w, a in zip(words, self.first.logp_many(words, prev1, prev2)):
             b = second.get(w)

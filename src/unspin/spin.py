@@ -103,13 +103,7 @@ class Spinner:
 
     def _dictionary_entry(self, phrase: str, opts: list[str]) -> str:
         """The fixed synonym of ``phrase`` in this spinner's dictionary (one of its 3 most common)."""
-        lex = self.lexicon
-        from wordfreq import zipf_frequency
-
-        def zipf(o: str) -> float:
-            i = lex.ids.get(o)
-            return float(lex.zipf[i]) if i is not None else zipf_frequency(o, "en")
-
+        zipf = self.lexicon.phrase_zipf
         common = sorted(opts, key=lambda o: (-zipf(o), o))[:3]
         return random.Random(f"{self.dictionary_seed}|{phrase}").choice(common)
 
@@ -171,7 +165,9 @@ class Spinner:
                 used[k] = True
             key = " ".join(t.lower for t in toks[a:b])
             if self.style == "dictionary":
-                syn = dictionary.setdefault(key, self._dictionary_entry(key, opts))
+                if key not in dictionary:
+                    dictionary[key] = self._dictionary_entry(key, opts)
+                syn = dictionary[key]
             else:  # draws on every use, so a seed gives the same text as before styles existed
                 syn = dictionary.setdefault(key, rng.choice(opts))
             chosen.append((a, b, apply_case(syn, [t.text for t in toks[a:b]])))
