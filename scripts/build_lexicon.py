@@ -111,6 +111,7 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
     edges = []
     synsets: dict[tuple[str, str], list[str]] = {}
     pointers: list[tuple[list[str], str, str]] = []
+    hyponyms: dict[str, list[str]] = {}  # noun synset -> its hyponyms and instances
     pos_letter = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
     for pos in ("noun", "verb", "adj", "adv"):
         with open(folder / f"data.{pos}", encoding="utf-8", errors="replace") as fh:
@@ -127,6 +128,8 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
                     sym, off, tpos = f[k + 1 + 4 * p : k + 4 + 4 * p]
                     if sym == "!":
                         pointers.append((lemmas, "a" if tpos == "s" else tpos, off))
+                    elif sym in ("@", "@i") and pos == "noun":
+                        hyponyms.setdefault(off, []).append(f[0])
                 for a in lemmas:
                     for b in lemmas:
                         if a != b:
@@ -135,6 +138,33 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
         for b in synsets.get((tpos, off), []):
             for a in lemmas:
                 antonyms.add((a, b))
+    return edges + language_names(synsets, hyponyms)
+
+
+def language_names(synsets: dict[tuple[str, str], list[str]], hyponyms: dict[str, list[str]]) -> list[tuple[str, str, int]]:
+    """``X`` <-> ``X language`` for every language WordNet lists without that form.
+
+    WordNet itself names 106 languages both ways ("Arabic", "Arabic language")
+    but most ("Chinese", "Russian") one way only; spinners working from such
+    entries write "the Chinese language minister". Languages are the nouns
+    under ``natural language`` (hyponyms and instances, transitively).
+    """
+    roots = [off for (pos, off), lemmas in synsets.items() if pos == "n" and "natural language" in lemmas]
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        off = stack.pop()
+        if off not in seen:
+            seen.add(off)
+            stack.extend(hyponyms.get(off, []))
+    edges = []
+    for off in seen - set(roots):
+        lemmas = synsets[("n", off)]
+        for name in lemmas:
+            long = clean(f"{name} language")
+            if " " in name or long is None or long in lemmas:
+                continue
+            edges.append((name, long, WORDNET))  # one way: the spinner writes the long form
     return edges
 
 

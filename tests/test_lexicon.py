@@ -90,3 +90,25 @@ def test_fast_candidates_match_the_reference(index: int, form: str, structural_p
     assert {(c.original, c.log_q, c.mask, c.unigram) for c in fast} == {
         (c.original, c.log_q, c.mask, c.unigram) for c in slow
     }
+
+
+def test_language_names_take_their_long_form() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_lexicon import language_names
+
+    synsets = {
+        ("n", "1"): ["natural language", "tongue"],
+        ("n", "2"): ["sinitic", "sinitic language"],  # WordNet already has the long form
+        ("n", "3"): ["swahili", "kiswahili"],
+        ("n", "4"): ["tok pisin"],  # a multi-word name keeps its form
+        ("n", "9"): ["table"],  # not a language
+    }
+    edges = language_names(synsets, {"1": ["2"], "2": ["3"], "3": ["4"]})
+    assert sorted(edges) == [("kiswahili", "kiswahili language", WORDNET), ("swahili", "swahili language", WORDNET)]
+    # the shipped lexicon has them: "japanese language" can be read back to "japanese"
+    lex = load_lexicon()
+    assert any(o == "japanese" and m & WORDNET for o, m in lex.originals("japanese language"))
+    assert not any(o == "japanese language" for o, _m in lex.originals("japanese"))

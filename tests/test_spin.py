@@ -77,15 +77,31 @@ def test_dictionary_style_uses_one_dictionary_across_documents() -> None:
     from unspin.spin import Spinner
 
     text = "The officials said the plan would help the country. " * 3
-    a = Spinner("wordnet", rate=0.5, seed=1, style="dictionary")(text)
-    b = Spinner("wordnet", rate=0.5, seed=2, style="dictionary")(text)
+    other_doc = "Officials said the country would help. The plan is new."
+    a = Spinner("wordnet", rate=0.5, style="dictionary")(text)
+    b = Spinner("wordnet", rate=0.5, style="dictionary")(other_doc)
     pairs_a = {e.original.lower(): e.text.lower() for e in a.edits}
     pairs_b = {e.original.lower(): e.text.lower() for e in b.edits}
     shared = pairs_a.keys() & pairs_b.keys()
-    assert shared  # different seeds pick different positions but the same dictionary
+    assert shared  # two documents, one dictionary: the same phrases get the same synonyms
     assert all(pairs_a[k] == pairs_b[k] for k in shared)
-    other = Spinner("wordnet", rate=0.5, seed=1, style="dictionary", dictionary_seed=7)(text)
+    other = Spinner("wordnet", rate=0.5, style="dictionary", dictionary_seed=7)(text)
     assert all(text[e.orig_start : e.orig_end] == e.original for e in other.edits)
+
+
+def test_dictionary_style_spins_every_occurrence_of_a_phrase() -> None:
+    from collections import Counter
+
+    from unspin.spin import Spinner
+
+    text = "The officials said the plan would help the country. " * 3
+    for seed in range(4):
+        res = Spinner("wordnet", rate=0.3, style="dictionary", dictionary_seed=seed)(text)
+        assert res.edits
+        # each sentence copy is spun alike: no copy keeps a phrase another copy lost
+        assert set(Counter(e.original.lower() for e in res.edits).values()) == {3}
+    random_style = Spinner("wordnet", rate=0.3, seed=0)(text)
+    assert random_style.edits  # the random style draws positions, not phrase types
 
 
 def test_unknown_spinner_style_is_a_config_error() -> None:

@@ -15,11 +15,16 @@ Two styles:
   (``RESEARCH.md``): the spinner owns one fixed dictionary, the same for every
   document, that maps each phrase to one of its three most common synonyms;
   function words and phrases are rewritten too ("under" -> "below"), so the
-  substitutions read fluently and are harder to find.
+  substitutions read fluently and are harder to find. Like the spinner of the
+  real spun article, it rewrites *every* occurrence of a phrase its dictionary
+  has, so the original word is nowhere left in the document: phrases enter the
+  dictionary in a fixed order (a hash of ``dictionary_seed`` and the phrase)
+  until about ``rate`` of the content words are spun; ``seed`` is not used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 
@@ -107,6 +112,10 @@ class Spinner:
         common = sorted(opts, key=lambda o: (-zipf(o), o))[:3]
         return random.Random(f"{self.dictionary_seed}|{phrase}").choice(common)
 
+    def _entry_order(self, phrase: str) -> str:
+        """Where ``phrase`` stands in the dictionary's fixed order (a hash: the same for every document)."""
+        return hashlib.sha1(f"{self.dictionary_seed}|{phrase}".encode()).hexdigest()
+
     def _choices(self, phrase: str) -> list[str]:
         lex = self.lexicon
         out = []
@@ -151,19 +160,25 @@ class Spinner:
                 opts = self._options(low)
                 if opts:
                     items.append((a, a + n, opts))
-        rng.shuffle(items)
         target = round(self.rate * len(content))
+        if self.style == "dictionary":
+            # whole phrase types in the dictionary's fixed order, every occurrence
+            # of a type together (stable sort: longer phrases first within a type)
+            items.sort(key=lambda it: self._entry_order(" ".join(t.lower for t in toks[it[0] : it[1]])))
+        else:
+            rng.shuffle(items)
         used = [False] * len(toks)
         chosen: list[tuple[int, int, str]] = []
         dictionary: dict[str, str] = {}  # one synonym per phrase and document, as spinners do
         for a, b, opts in items:
-            if len(chosen) >= target:
+            key = " ".join(t.lower for t in toks[a:b])
+            # at the target, stop; the dictionary style first finishes the type it is on
+            if len(chosen) >= target and (self.style != "dictionary" or key not in dictionary):
                 break
             if any(used[a:b]):
                 continue
             for k in range(a, b):
                 used[k] = True
-            key = " ".join(t.lower for t in toks[a:b])
             if self.style == "dictionary":
                 if key not in dictionary:
                     dictionary[key] = self._dictionary_entry(key, opts)
