@@ -45,9 +45,12 @@ torch: $(STAMP)
 news-lm: $(STAMP)
 	$(BIN)/python scripts/build_news_lm.py --corpora ../shared/data/corpora
 
-# Rebuild the shipped thesaurus data (needs: apt-get install mythes-en-us wordnet-base).
+# Rebuild the shipped thesaurus data and the name list built on it
+# (needs: apt-get install mythes-en-us wordnet-base; PyPI names for the census lists).
 lexicon: $(STAMP)
 	$(BIN)/python scripts/build_lexicon.py
+	$(BIN)/python -m pip install --quiet names==0.3.0
+	$(BIN)/python scripts/build_names.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache

@@ -197,3 +197,33 @@ def test_term_bonus_rebuilds_a_listed_term_and_can_be_turned_off() -> None:
     assert not isinstance(plain.scorer, TermBoosted)
     # the n-gram models alone (older text) do not know the term
     assert ("profound", "deep") not in [(e.text, e.suggestion) for e in plain(tokenize(text)) if e.confidence >= 0.5]
+
+
+def test_capitalised_words_cost_more_when_they_may_be_names(restorer: Restorer) -> None:
+    cfg = restorer.config
+    assert cfg.title_penalty < cfg.capital_penalty
+
+    def costs(sentence: str, k: int) -> dict[tuple[str, ...], float]:
+        doc = tokenize(sentence)
+        sent = _Sentence(doc, *doc.sentences[0])
+        return {a.words: a.cost for a in restorer.arcs(sent, 0.1, None)[k] if a.length == 1}
+
+    lower = "They met the health secretary and mr brown today."
+    # "Health" in a title cannot be a name: the light title penalty
+    plain, title = costs(lower, 3), costs("They met the Health secretary and mr brown today.", 3)
+    assert plain and plain.keys() == title.keys()
+    assert all(math.isclose(plain[w] - title[w], cfg.title_penalty) for w in plain)
+    # "Brown" is a common surname: the full penalty
+    plain, named = costs(lower, 7), costs("They met the health secretary and mr Brown today.", 7)
+    assert plain and plain.keys() == named.keys()
+    assert all(math.isclose(plain[w] - named[w], cfg.capital_penalty) for w in plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Brown", True), ("Kenya's", True), ("USA", True), ("Health", False), ("health", False), ("Ministry", False)],
+)
+def test_may_be_name(restorer: Restorer, text: str, expected: bool) -> None:
+    from unspin.lm import lm_word
+
+    assert restorer._may_be_name(text, lm_word(text)) is expected

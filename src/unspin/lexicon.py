@@ -33,6 +33,7 @@ __all__ = [
     "Lexicon",
     "load_fingerprints",
     "load_lexicon",
+    "load_names",
     "load_terms",
     "sources_mask",
     "term_of",
@@ -250,6 +251,24 @@ def load_terms() -> frozenset[tuple[str, ...]]:
             if term:
                 out.add(term)
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def load_names() -> frozenset[str]:
+    """Thesaurus words that are also common US first or last names ("brown", "mark", "rose").
+
+    Built by ``scripts/build_names.py`` from the US Census 1990 name lists. A
+    capitalised word mid-sentence is protected firmly when it could be a name,
+    lightly when it cannot ("Overseas Minister" is a spun title).
+    """
+    try:
+        text = (resources.files("unspin") / "data" / "names.txt").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResourceError(
+            "The shipped name list data/names.txt is missing. Reinstall unspin, or rebuild it with: "
+            "python scripts/build_names.py"
+        ) from exc
+    return frozenset(text.split())
 
 
 def term_of(expected: str) -> tuple[str, ...] | None:

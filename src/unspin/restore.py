@@ -33,7 +33,17 @@ import numpy.typing as npt
 
 from .channel import Candidate, Channel, ChannelConfig
 from .doc import NUMBER, WORD, Doc, Span, Token
-from .lexicon import FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, WORDNET, Lexicon, load_lexicon, load_terms
+from .lexicon import (
+    FUNCTION_WORDS,
+    MOBY,
+    MYTHES,
+    MYTHES_RELATED,
+    WORDNET,
+    Lexicon,
+    load_lexicon,
+    load_names,
+    load_terms,
+)
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
 
 __all__ = [
@@ -107,7 +117,10 @@ class RestoreConfig:
     rho_floor: float = 0.01
     rho_max: float = 0.45
     support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
-    capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence
+    capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence that may be a name
+    # ... and one that cannot (not a common first or last name): a word of a
+    # title or an organisation's name, which spinners rewrite ("Overseas Minister")
+    title_penalty: float = 0.5
     margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
     channel_scale: float = 0.7  # weight of log P(seen | original) against the language model
     # the LM prefers frequent words; discount that preference per zipf unit the
@@ -193,6 +206,7 @@ class Restorer:
         if self.config.term_bonus:
             self.scorer = TermBoosted(self.scorer, load_terms(), self.config.term_bonus)
         self.channel = Channel(self.lexicon, self.config.channel)
+        self.names = load_names()
         self.edit_model: EditModel | None = (
             load_edit_model(self.config.channel.sources, self.config.scorer) if self.config.use_edit_model else None
         )
@@ -221,19 +235,30 @@ class Restorer:
                 seen = " ".join(sent.words[i:j])
                 seen_zipf = self.channel.zipf(seen)
                 capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
+                capital_cost = 0.0
+                if capital:
+                    named = any(self._may_be_name(t.text, w) for t, w in zip(sent.tokens[i:j], sent.words[i:j]))
+                    capital_cost = cfg.capital_penalty if named else cfg.title_penalty
                 for cand in self.channel.candidates(seen):
                     cost = log_rho + cfg.channel_scale * cand.log_q - cfg.margin
                     if cfg.unigram_discount:
                         diff = cand.unigram - seen_zipf
                         cost -= cfg.unigram_discount * (diff if cfg.symmetric_discount else max(0.0, diff))
-                    if capital:
-                        cost -= cfg.capital_penalty
+                    cost -= capital_cost
                     if support and support.get((seen, cand.original), 0) > 0:
                         cost += cfg.support_boost
                     out[i].append(
                         Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand, seen_zipf, capital)
                     )
         return out
+
+    def _may_be_name(self, text: str, word: str) -> bool:
+        """Could a capitalised token be (part of) a name: a common first or last name,
+        a word WordNet only writes capitalised, or an acronym ("USA")?"""
+        if not text[:1].isupper():
+            return False
+        base = word[:-2] if word.endswith("'s") else word
+        return base in self.names or (len(text) > 1 and text.isupper())
 
     def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
         """Viterbi beam search; returns the chosen arcs (edits) in order and the path score.
