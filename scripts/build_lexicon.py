@@ -33,6 +33,7 @@ import os
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -106,6 +107,17 @@ def read_mythes(path: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str, s
     return edges
 
 
+def wordnet_synsets(folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each synset line of WordNet's ``data.*`` files: ``(pos, fields, lemmas as written)``."""
+    for pos in ("noun", "verb", "adj", "adv"):
+        with open(folder / f"data.{pos}", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("  "):  # the licence header
+                    continue
+                f = line.split(" ")
+                yield pos, f, [re.sub(r"\([a-z]+\)$", "", f[4 + 2 * i]) for i in range(int(f[3], 16))]
+
+
 def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str, str, int]]:
     """Synset-mates as synonyms; antonym pointers (``!``) between whole synsets into ``antonyms``."""
     edges = []
@@ -113,27 +125,21 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
     pointers: list[tuple[list[str], str, str]] = []
     hyponyms: dict[str, list[str]] = {}  # noun synset -> its hyponyms and instances
     pos_letter = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
-    for pos in ("noun", "verb", "adj", "adv"):
-        with open(folder / f"data.{pos}", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split(" ")
-                n = int(f[3], 16)
-                words = [re.sub(r"\([a-z]+\)$", "", f[4 + 2 * i]) for i in range(n)]
-                lemmas = [w for w in (clean(x) for x in words) if w]
-                synsets[(pos_letter[pos], f[0])] = lemmas
-                k = 4 + 2 * n
-                for p in range(int(f[k])):
-                    sym, off, tpos = f[k + 1 + 4 * p : k + 4 + 4 * p]
-                    if sym == "!":
-                        pointers.append((lemmas, "a" if tpos == "s" else tpos, off))
-                    elif sym in ("@", "@i") and pos == "noun":
-                        hyponyms.setdefault(off, []).append(f[0])
-                for a in lemmas:
-                    for b in lemmas:
-                        if a != b:
-                            edges.append((a, b, WORDNET))
+    for pos, f, words in wordnet_synsets(folder):
+        n = len(words)
+        lemmas = [w for w in (clean(x) for x in words) if w]
+        synsets[(pos_letter[pos], f[0])] = lemmas
+        k = 4 + 2 * n
+        for p in range(int(f[k])):
+            sym, off, tpos = f[k + 1 + 4 * p : k + 4 + 4 * p]
+            if sym == "!":
+                pointers.append((lemmas, "a" if tpos == "s" else tpos, off))
+            elif sym in ("@", "@i") and pos == "noun":
+                hyponyms.setdefault(off, []).append(f[0])
+        for a in lemmas:
+            for b in lemmas:
+                if a != b:
+                    edges.append((a, b, WORDNET))
     for lemmas, tpos, off in pointers:
         for b in synsets.get((tpos, off), []):
             for a in lemmas:

@@ -34,17 +34,13 @@ def read_census(folder: Path, min_share: float) -> set[str]:
 
 def read_wordnet_proper(folder: Path) -> set[str]:
     """Lower-case single-word lemmas that WordNet writes only with a capital letter."""
+    from build_lexicon import wordnet_synsets
+
     forms: dict[str, set[bool]] = {}
-    for pos in ("noun", "verb", "adj", "adv"):
-        with open(folder / f"data.{pos}", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("  "):
-                    continue
-                f = line.split(" ")
-                for i in range(int(f[3], 16)):
-                    lemma = f[4 + 2 * i].split("(")[0]
-                    if "_" not in lemma:
-                        forms.setdefault(lemma.lower(), set()).add(lemma[:1].isupper())
+    for _pos, _fields, lemmas in wordnet_synsets(folder):
+        for lemma in lemmas:
+            if "_" not in lemma:
+                forms.setdefault(lemma.lower(), set()).add(lemma[:1].isupper())
     return {w for w, caps in forms.items() if caps == {True}}
 
 
