@@ -45,11 +45,13 @@ torch: $(STAMP)
 news-lm: $(STAMP)
 	$(BIN)/python scripts/build_news_lm.py --corpora ../shared/data/corpora
 
-# Rebuild the shipped thesaurus data and the name list built on it
-# (needs: apt-get install mythes-en-us wordnet-base; PyPI names for the census lists).
-lexicon: $(STAMP)
+# Rebuild the shipped thesaurus data, its meaning similarities and the name list built on it
+# (needs: apt-get install mythes-en-us wordnet-base; torch and the neural extra for the
+# similarities; PyPI names for the census lists).
+lexicon: torch
+	$(BIN)/python -m pip install --quiet -e '.[neural]' names==0.3.0
 	$(BIN)/python scripts/build_lexicon.py
-	$(BIN)/python -m pip install --quiet names==0.3.0
+	$(BIN)/python scripts/build_similarity.py
 	$(BIN)/python scripts/build_names.py
 
 clean:

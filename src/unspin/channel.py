@@ -4,7 +4,10 @@
 weight from the evidence behind it (how many thesauri offer the pair, in
 which relation) and the web frequency of the seen word (spinners draw from
 curated lists of common synonyms), normalised over everything the original
-could have become. Weights are set by ``ChannelConfig``, chosen on the
+could have become. Each pair is also weighed by how close its two phrases
+are in meaning (sentence-encoder similarity shipped in the lexicon by
+``scripts/build_similarity.py``): thesauri list every sense alike, spinners
+mostly keep near the sense. Weights are set by ``ChannelConfig``, chosen on the
 dev split of synthetic spins made with a thesaurus the restorer does not
 use (``EvalConfig(split="dev")``; the test split is never tuned on),
 and the candidate ranking is checked on real spinner pairs held out of the
@@ -81,6 +84,10 @@ class ChannelConfig:
     # for a seen phrase with a content word in it ("associate"): spinners do
     # not write nouns for articles, though Moby links some such pairs
     structural_original_penalty: float = 3.0
+    # preference for seen phrases close in meaning to the original (sentence-
+    # encoder similarity of the two phrases, when the lexicon ships it):
+    # w *= 10**(similarity * (sim - 0.5)); spinners' synonyms stay near the sense
+    similarity: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,8 @@ class Channel:
             table[m] = max(present) * (c.agreement_bonus ** (len(present) - 1)) if present else 0.0
         lex = self.lexicon
         w = table[lex.mask] * np.power(10.0, c.freq_beta * (lex.zipf[lex.dst].astype(np.float64) - 4.0))
+        if c.similarity and lex.sim is not None:
+            w = w * np.power(10.0, c.similarity * (lex.sim.astype(np.float64) - 0.5))
         self._weight = w
         z = np.bincount(lex.src, weights=w, minlength=len(lex.phrases))
         self._log_z = np.log10(np.maximum(z, 1e-12))

@@ -101,8 +101,11 @@ class Lexicon:
         dst: np.ndarray,
         mask: np.ndarray,
         zipf: np.ndarray | None = None,
+        sim: np.ndarray | None = None,
     ) -> None:
         self.phrases = phrases
+        #: meaning similarity of each edge's two phrases in [0, 1] (None: not shipped)
+        self.sim = (sim.astype(np.float32) / 255.0) if sim is not None else None
         #: web frequency per phrase id, as wordfreq zipf (log10 per billion words)
         self.zipf = (zipf.astype(np.float32) / 10.0) if zipf is not None else np.full(len(phrases), 3.0, np.float32)
         self.ids = {p: i for i, p in enumerate(phrases)}
@@ -174,7 +177,8 @@ def load_lexicon() -> Lexicon:
             z = np.load(fh)
             phrases = z["phrases"].tobytes().decode("utf-8").split("\n")
             zipf = z["zipf"] if "zipf" in z.files else None
-            return Lexicon(phrases, z["src"], z["dst"], z["mask"], zipf)
+            sim = z["sim"] if "sim" in z.files else None
+            return Lexicon(phrases, z["src"], z["dst"], z["mask"], zipf, sim)
     except (OSError, KeyError, ValueError) as exc:
         raise ResourceError(
             "The shipped thesaurus data/lexicon.npz is missing or unreadable. "
