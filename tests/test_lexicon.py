@@ -168,3 +168,24 @@ def test_phrase_vectors_keep_near_senses_near() -> None:
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     near_close, near_fast = edge_similarity(v, np.array([0, 0]), np.array([1, 2])).tolist()
     assert near_close > near_fast
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "variant"),
+    [
+        ("revitalization", "revitalisation", True),
+        ("colour", "color", True),
+        ("centre", "center", True),
+        ("kazakhstan's", "kazakstan's", True),
+        ("nearer", "closer", False),
+        ("rise", "raise", False),  # short words differ by a letter and mean other things
+        ("officers", "officials", False),
+    ],
+)
+def test_spelling_variants_are_never_candidates(a: str, b: str, variant: bool) -> None:
+    from unspin.channel import spelling_variant
+
+    assert spelling_variant(a, b) is variant
+    assert spelling_variant(b, a) is variant
+    if variant:
+        assert b not in [c.original for c in Channel(load_lexicon()).candidates(a)]

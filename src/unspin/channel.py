@@ -23,16 +23,30 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from .lexicon import ALL_SOURCES, FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, PPS, STRUCTURAL_WORDS, WORDNET, Lexicon
 from .morph import analyses, inflect
 
-__all__ = ["Candidate", "Channel", "ChannelConfig"]
+__all__ = ["Candidate", "Channel", "ChannelConfig", "spelling_variant"]
 
 
 def _extra_words(phrase: str) -> int:
     """Words beyond the first; hyphenated parts count (wordfreq rates "deep-down" like "deep down")."""
     return phrase.count(" ") + phrase.count("-")
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one word in two spellings ("revitalisation", "Kazakstan")?
+
+    Within one or two letters of each other (one for words of five letters):
+    spinners swap synonyms, not spellings, so such pairs are never candidates.
+    """
+    n = min(len(a), len(b))
+    if n < 5:
+        return False
+    limit = 1 if n < 6 else 2
+    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
 def _possessive(phrase: str) -> str:
@@ -182,7 +196,7 @@ class Channel:
             names: set[str] = set()
             for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
-                if name is None or name == seen:
+                if name is None or name == seen or spelling_variant(name, seen):
                     continue
                 old = found.get(name)
                 if old is None or old[0] < r:
@@ -213,7 +227,7 @@ class Channel:
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
-                if name is None or name == seen:
+                if name is None or name == seen or spelling_variant(name, seen):
                     continue
                 cand = (score(o, q, zf), Candidate(name, q, m, zf))
                 if name not in found or found[name][0] < cand[0]:
