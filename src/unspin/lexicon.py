@@ -130,9 +130,7 @@ class Lexicon:
         i = self.ids.get(phrase)
         if i is not None:
             return float(self.zipf[i])
-        from wordfreq import zipf_frequency
-
-        return float(zipf_frequency(phrase, "en"))
+        return _wordfreq_zipf(phrase)
 
     def originals(self, seen: str, sources: int = ALL_SOURCES) -> list[tuple[str, int]]:
         """Phrases that a thesaurus in ``sources`` lists ``seen`` as a synonym of.
@@ -166,6 +164,14 @@ class Lexicon:
             for d, m in zip(dsts[lo:hi].tolist(), masks[lo:hi].tolist())
             if m & sources
         ]
+
+
+@lru_cache(maxsize=200_000)
+def _wordfreq_zipf(phrase: str) -> float:
+    """``wordfreq``'s zipf of a phrase the lexicon lacks (memoised: texts repeat their phrases)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(phrase, "en"))
 
 
 @lru_cache(maxsize=1)
