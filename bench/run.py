@@ -210,8 +210,9 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
         "Clean documents from the test split are spun by the reference spinner (`unspin spin`) with one thesaurus "
         "and restored by unspin with the thesauri named; spans count as found when they overlap a gold span. "
         "Random style: any synonym of the thesaurus entry, content words only. Dictionary style: one fixed, "
-        "common synonym per phrase for every document, connectives and adverbs too (closer to measured commercial "
-        "spinners).",
+        "common synonym per phrase for every document, connectives and adverbs too, and every occurrence of a "
+        "phrase in its dictionary rewritten, so the original is left nowhere in the text (as in the real spun "
+        "article; closer to measured commercial spinners).",
         "",
     ]
     for r in runs:
