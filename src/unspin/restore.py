@@ -120,7 +120,7 @@ class RestoreConfig:
     capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence that may be a name
     # ... and one that cannot (not a common first or last name): a word of a
     # title or an organisation's name, which spinners rewrite ("Overseas Minister")
-    title_penalty: float = 0.5
+    title_penalty: float = 1.0
     margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
     channel_scale: float = 0.7  # weight of log P(seen | original) against the language model
     # the LM prefers frequent words; discount that preference per zipf unit the
