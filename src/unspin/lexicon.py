@@ -265,11 +265,12 @@ def load_terms() -> frozenset[tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def load_names() -> frozenset[str]:
-    """Thesaurus words that are also common US first or last names ("brown", "mark", "rose").
+    """Thesaurus words that may be proper names: common US first or last names
+    ("brown", "mark", "rose") and words WordNet writes only capitalised ("kenya").
 
-    Built by ``scripts/build_names.py`` from the US Census 1990 name lists. A
-    capitalised word mid-sentence is protected firmly when it could be a name,
-    lightly when it cannot ("Overseas Minister" is a spun title).
+    Built by ``scripts/build_names.py`` from the US Census 1990 name lists and
+    WordNet 3.0. A capitalised word mid-sentence is protected firmly when it
+    could be a name, lightly when it cannot ("Overseas Minister" is a spun title).
     """
     try:
         text = (resources.files("unspin") / "data" / "names.txt").read_text(encoding="utf-8")

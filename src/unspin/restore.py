@@ -118,7 +118,7 @@ class RestoreConfig:
     rho_max: float = 0.45
     support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
     capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence that may be a name
-    # ... and one that cannot (not a common first or last name): a word of a
+    # ... and one that cannot (not in data/names.txt, not an acronym): a word of a
     # title or an organisation's name, which spinners rewrite ("Overseas Minister")
     title_penalty: float = 1.0
     margin: float = 0.0  # extra log10 cost per edit (trades recall for clean-text safety)
