@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from unspin.channel import Channel, ChannelConfig
-from unspin.lexicon import Lexicon
+from unspin.lexicon import Lexicon, read_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 PPS = ROOT / "src" / "unspin" / "data" / "pps_tortured_phrases.csv"
@@ -68,9 +68,7 @@ def build_lexicon(out: Path, holdout: float, without: str = "", similarity: bool
                     "--pps-holdout", str(holdout), "--without", without], check=True, capture_output=True)
     if similarity:
         add_similarity(out, _VECTORS)
-    z = np.load(out)
-    return Lexicon(z["phrases"].tobytes().decode("utf-8").split("\n"), z["src"], z["dst"], z["mask"], z["zipf"],
-                   z["sim"] if "sim" in z.files else None)
+    return read_lexicon(out)
 
 
 def write_report(stem: str, script: str, results: list[dict], title: str, intro: str, header: list[str],

@@ -189,3 +189,15 @@ def test_spelling_variants_are_never_candidates(a: str, b: str, variant: bool) -
     assert spelling_variant(b, a) is variant
     if variant:
         assert b not in [c.original for c in Channel(load_lexicon()).candidates(a)]
+
+
+def test_read_lexicon_reads_a_file_as_the_shipped_one_loads() -> None:
+    from pathlib import Path
+
+    from unspin.lexicon import read_lexicon
+
+    path = Path(__file__).resolve().parents[1] / "src" / "unspin" / "data" / "lexicon.npz"
+    lex, shipped = read_lexicon(path), load_lexicon()
+    assert lex.phrases == shipped.phrases
+    assert np.array_equal(lex.src, shipped.src) and np.array_equal(lex.mask, shipped.mask)
+    assert lex.sim is not None and shipped.sim is not None and np.array_equal(lex.sim, shipped.sim)

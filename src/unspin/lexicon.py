@@ -11,10 +11,12 @@ draw from one thesaurus while the restorer uses others.
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import IO
 
 import numpy as np
 
@@ -35,6 +37,7 @@ __all__ = [
     "load_lexicon",
     "load_names",
     "load_terms",
+    "read_lexicon",
     "sources_mask",
     "term_of",
 ]
@@ -174,17 +177,21 @@ def _wordfreq_zipf(phrase: str) -> float:
     return float(zipf_frequency(phrase, "en"))
 
 
+def read_lexicon(source: str | os.PathLike[str] | IO[bytes]) -> Lexicon:
+    """A lexicon file written by ``scripts/build_lexicon.py`` (``sim`` and ``zipf`` are optional)."""
+    z = np.load(source)
+    phrases = z["phrases"].tobytes().decode("utf-8").split("\n")
+    zipf = z["zipf"] if "zipf" in z.files else None
+    sim = z["sim"] if "sim" in z.files else None
+    return Lexicon(phrases, z["src"], z["dst"], z["mask"], zipf, sim)
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """Load the shipped thesaurus (cached; about 1 s the first time)."""
     try:
-        ref = resources.files("unspin") / "data" / "lexicon.npz"
-        with ref.open("rb") as fh:
-            z = np.load(fh)
-            phrases = z["phrases"].tobytes().decode("utf-8").split("\n")
-            zipf = z["zipf"] if "zipf" in z.files else None
-            sim = z["sim"] if "sim" in z.files else None
-            return Lexicon(phrases, z["src"], z["dst"], z["mask"], zipf, sim)
+        with (resources.files("unspin") / "data" / "lexicon.npz").open("rb") as fh:
+            return read_lexicon(fh)
     except (OSError, KeyError, ValueError) as exc:
         raise ResourceError(
             "The shipped thesaurus data/lexicon.npz is missing or unreadable. "
