@@ -148,7 +148,7 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
 
 
 def language_names(synsets: dict[tuple[str, str], list[str]], hyponyms: dict[str, list[str]]) -> list[tuple[str, str, int]]:
-    """``X`` <-> ``X language`` for every language WordNet lists without that form.
+    """``X`` -> ``X language`` (the spinner writes the long form) for every language WordNet lists without it.
 
     WordNet itself names 106 languages both ways ("Arabic", "Arabic language")
     but most ("Chinese", "Russian") one way only; spinners working from such

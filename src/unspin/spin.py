@@ -143,8 +143,9 @@ class Spinner:
         toks = doc.tokens
         words = [i for i, t in enumerate(toks) if t.kind == WORD]
         content = [i for i in words if toks[i].lower not in FUNCTION_WORDS]
-        # candidate items: (first token, last token, options); phrases of up to 3 words first
-        items: list[tuple[int, int, list[str]]] = []
+        # candidate items: (first token, last token, phrase, options); phrases of up to 3 words first
+        items: list[tuple[int, int, str, list[str]]] = []
+        options: dict[str, list[str]] = {}  # per phrase: a text repeats its phrases
         for n in (3, 2, 1):
             for a in range(len(toks) - n + 1):
                 span = toks[a : a + n]
@@ -157,21 +158,21 @@ class Spinner:
                     self.style == "random" or low[0] not in _SPINNABLE_FUNCTION
                 ):
                     continue
-                opts = self._options(low)
-                if opts:
-                    items.append((a, a + n, opts))
+                key = " ".join(low)
+                if key not in options:
+                    options[key] = self._options(low)
+                if options[key]:
+                    items.append((a, a + n, key, options[key]))
         target = round(self.rate * len(content))
         if self.style == "dictionary":
-            # whole phrase types in the dictionary's fixed order, every occurrence
-            # of a type together (stable sort: longer phrases first within a type)
-            items.sort(key=lambda it: self._entry_order(" ".join(t.lower for t in toks[it[0] : it[1]])))
+            # whole phrase types in the dictionary's fixed order, every occurrence of a type together
+            items.sort(key=lambda it: self._entry_order(it[2]))
         else:
             rng.shuffle(items)
         used = [False] * len(toks)
         chosen: list[tuple[int, int, str]] = []
         dictionary: dict[str, str] = {}  # one synonym per phrase and document, as spinners do
-        for a, b, opts in items:
-            key = " ".join(t.lower for t in toks[a:b])
+        for a, b, key, opts in items:
             # at the target, stop; the dictionary style first finishes the type it is on
             if len(chosen) >= target and (self.style != "dictionary" or key not in dictionary):
                 break
