@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin import restore
-from unspin.restore import RestoreConfig, Restorer, _Absence, _Sentence, apply_case, brute_force_decode
+from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode
 from unspin.tokenize import tokenize
 
 
@@ -227,32 +227,3 @@ def test_may_be_name(restorer: Restorer, text: str, expected: bool) -> None:
     from unspin.lm import lm_word
 
     assert restorer._may_be_name(text, lm_word(text)) is expected
-
-
-def test_absence_bonus_rewards_common_originals_the_document_never_uses() -> None:
-    doc = tokenize("The minister stated the plan. " * 20 + "People came to the city hall.")
-    absent = _Absence(doc, weight=0.5, cap=1.0)
-    words = doc.words
-    # "said" (zipf about 6) is absent: expected count words * 1e-3, log-likelihood of absence capped
-    assert absent("said", 6.0) == pytest.approx(min(1.0, 0.5 * math.log10(math.e) * words * 10.0 ** (6.0 - 9.0)))
-    assert absent("said", 6.0) > 0.0
-    assert absent("told", 8.0) == 1.0  # capped
-    assert absent("people", 6.0) == 0.0  # used once: no bonus
-    assert absent("city hall", 5.0) == 0.0  # a phrase the text contains
-    assert 0.0 < absent("town hall", 5.0) < absent("said", 6.0)  # one it does not, rarer
-    assert absent("zygote", 1.0) < 1e-6  # a rare word's absence says nothing
-
-
-def test_absence_bonus_is_off_at_weight_zero() -> None:
-    cfg = RestoreConfig(absence_weight=0.0)
-    text = "The minister stated the plan and the folks agreed."
-    on, off = Restorer()(tokenize(text)), Restorer(cfg)(tokenize(text))
-    assert all(isinstance(e.confidence, float) for e in on + off)
-    doc = tokenize(text)
-    sent = _Sentence(doc, *doc.sentences[0])
-    r = Restorer(cfg)
-    plain = r.arcs(sent, 0.12, None)
-    boosted = r.arcs(sent, 0.12, None, _Absence(doc, 0.5, 1.0))
-    assert [[a.words for a in row] for row in plain] == [[a.words for a in row] for row in boosted]
-    assert any(b.cost > a.cost for pr, br in zip(plain, boosted) for a, b in zip(pr, br))
-    assert all(b.cost >= a.cost for pr, br in zip(plain, boosted) for a, b in zip(pr, br))

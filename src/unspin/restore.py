@@ -117,11 +117,6 @@ class RestoreConfig:
     rho_floor: float = 0.01
     rho_max: float = 0.45
     support_boost: float = 1.0  # log10 bonus for a substitution seen elsewhere in the doc
-    # log10 bonus per expected occurrence of an original the document never uses:
-    # a common word ("said") missing from a text full of its synonym is the mark
-    # of a spinner that rewrites every occurrence; capped at absence_cap
-    absence_weight: float = 0.5
-    absence_cap: float = 1.0
     capital_penalty: float = 1.5  # log10 cost to edit a capitalised word mid-sentence that may be a name
     # ... and one that cannot (not in data/names.txt, not an acronym): a word of a
     # title or an organisation's name, which spinners rewrite ("Overseas Minister")
@@ -222,10 +217,7 @@ class Restorer:
         self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
 
     # -- lattice ---------------------------------------------------------
-    def arcs(
-        self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None,
-        absence: _Absence | None = None,
-    ) -> list[list[Arc]]:
+    def arcs(self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None) -> list[list[Arc]]:
         """Arcs starting at each slot, with channel costs for rate ``rho``."""
         cfg = self.config
         log_rho = math.log10(rho)
@@ -255,8 +247,6 @@ class Restorer:
                     cost -= capital_cost
                     if support and support.get((seen, cand.original), 0) > 0:
                         cost += cfg.support_boost
-                    if absence is not None:
-                        cost += absence(cand.original, cand.unigram)
                     out[i].append(
                         Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand, seen_zipf, capital)
                     )
@@ -428,7 +418,6 @@ class Restorer:
         """Decode every sentence; those starting at a token in ``unchanged`` are
         skipped unless they contain a supported substitution."""
         found = []
-        absence = _Absence(doc, self.config.absence_weight, self.config.absence_cap) if self.config.absence_weight else None
         seen_supported = {seen for seen, _o in support} if support else set()
         for first, last in doc.sentences:
             sent = _Sentence(doc, first, last)
@@ -436,7 +425,7 @@ class Restorer:
                 continue
             if unchanged and first in unchanged and not self._mentions(sent, seen_supported):
                 continue
-            arcs = self.arcs(sent, rho, support, absence)
+            arcs = self.arcs(sent, rho, support)
             if not any(arcs):
                 continue
             chosen, _score = self.decode(sent, arcs, rho)
@@ -542,31 +531,6 @@ class Restorer:
             )
             spans.append((span, feats))
         return spans
-
-
-class _Absence:
-    """Bonus for originals a document never uses although it should, given their frequency.
-
-    ``weight * log10(e) * expected`` (capped), where ``expected`` is the count
-    of the original a text of this length has by its web frequency (zipf):
-    the log-likelihood of its absence if nothing had been rewritten.
-    """
-
-    def __init__(self, doc: Doc, weight: float, cap: float) -> None:
-        words = [t.text.lower().replace("’", "'") for t in doc.tokens if t.kind == WORD]
-        self.counts = Counter(words)
-        self.joined = " " + " ".join(words) + " "
-        self.n = len(words)
-        self.weight, self.cap = weight * math.log10(math.e), cap
-        self._memo: dict[str, float] = {}
-
-    def __call__(self, original: str, zipf: float) -> float:
-        v = self._memo.get(original)
-        if v is None:
-            present = (" " + original + " " in self.joined) if " " in original else self.counts[original] > 0
-            v = 0.0 if present else min(self.cap, self.weight * self.n * 10.0 ** (zipf - 9.0))
-            self._memo[original] = v
-        return v
 
 
 def brute_force_decode(restorer: Restorer, sent_words: list[str], arcs: list[list[Arc]], rho: float) -> float:
