@@ -201,25 +201,3 @@ def test_read_lexicon_reads_a_file_as_the_shipped_one_loads() -> None:
     assert lex.phrases == shipped.phrases
     assert np.array_equal(lex.src, shipped.src) and np.array_equal(lex.mask, shipped.mask)
     assert lex.sim is not None and shipped.sim is not None and np.array_equal(lex.sim, shipped.sim)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "derived"),
-    [
-        ("safe", "safety", True),
-        ("quick", "quickly", True),
-        ("mandate", "mandatory", True),
-        ("protect", "protection", True),
-        ("car", "cart", False),  # too short to tell
-        ("state", "estate", False),
-        ("begin", "start", False),
-        ("over the sea", "overseas", False),  # phrases are left alone
-    ],
-)
-def test_derived_forms_are_never_candidates(a: str, b: str, derived: bool) -> None:
-    from unspin.channel import derived_form
-
-    assert derived_form(a, b) is derived
-    assert derived_form(b, a) is derived
-    if derived:
-        assert b not in [c.original for c in Channel(load_lexicon()).candidates(a)]

@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 from .lexicon import ALL_SOURCES, FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, PPS, STRUCTURAL_WORDS, WORDNET, Lexicon
 from .morph import analyses, inflect
 
-__all__ = ["Candidate", "Channel", "ChannelConfig", "derived_form", "spelling_variant"]
+__all__ = ["Candidate", "Channel", "ChannelConfig", "spelling_variant"]
 
 
 def _extra_words(phrase: str) -> int:
@@ -48,25 +48,6 @@ def spelling_variant(a: str, b: str) -> bool:
         return False
     limit = 1 if n < 6 else 2
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
-
-
-def derived_form(a: str, b: str) -> bool:
-    """Is one of ``a``, ``b`` the other with a suffix ("safe"/"safety", "mandate"/"mandatory")?
-
-    Single words of four or more letters whose common prefix leaves the
-    shorter at most one letter short: a change of part of speech, which
-    spinners do not make (they swap synonyms), so such pairs are never
-    candidates.
-    """
-    if " " in a or " " in b:
-        return False
-    n = min(len(a), len(b))
-    if n < 4:
-        return False
-    k = 0
-    while k < n and a[k] == b[k]:
-        k += 1
-    return k >= n - 1
 
 
 def _possessive(phrase: str) -> str:
@@ -216,7 +197,7 @@ class Channel:
             names: set[str] = set()
             for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
-                if name is None or name == seen or spelling_variant(name, seen) or derived_form(name, seen):
+                if name is None or name == seen or spelling_variant(name, seen):
                     continue
                 old = found.get(name)
                 if old is None or old[0] < r:
@@ -247,7 +228,7 @@ class Channel:
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
-                if name is None or name == seen or spelling_variant(name, seen) or derived_form(name, seen):
+                if name is None or name == seen or spelling_variant(name, seen):
                     continue
                 cand = (score(o, q, zf), Candidate(name, q, m, zf))
                 if name not in found or found[name][0] < cand[0]:
