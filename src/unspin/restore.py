@@ -139,9 +139,12 @@ class RestoreConfig:
     channel: ChannelConfig = field(default_factory=ChannelConfig)
 
 
-@dataclass(frozen=True, slots=True)
-class Arc:
-    """A lattice arc: replace slots ``[i, i + length)`` with ``words``."""
+class Arc(NamedTuple):
+    """A lattice arc: replace slots ``[i, i + length)`` with ``words``.
+
+    A named tuple rather than a frozen dataclass: a document makes tens of
+    thousands and a frozen dataclass is several times slower to construct.
+    """
 
     i: int
     length: int
@@ -233,13 +236,16 @@ class Restorer:
                 if length > 1 and not sent.joined[j - 2]:
                     break
                 seen = " ".join(sent.words[i:j])
+                cands = self.channel.candidates(seen)
+                if not cands:  # most spans of two or more words: skip the frequency look-up too
+                    continue
                 seen_zipf = self.channel.zipf(seen)
                 capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
                 capital_cost = 0.0
                 if capital:
                     named = any(self._may_be_name(t.text, w) for t, w in zip(sent.tokens[i:j], sent.words[i:j]))
                     capital_cost = cfg.capital_penalty if named else cfg.title_penalty
-                for cand in self.channel.candidates(seen):
+                for cand in cands:
                     cost = log_rho + cfg.channel_scale * cand.log_q - cfg.margin
                     if cfg.unigram_discount:
                         diff = cand.unigram - seen_zipf
