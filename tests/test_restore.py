@@ -157,7 +157,7 @@ def test_fast_decode_matches_reference_decode(
     sent = _Sentence(doc, *doc.sentences[0])
     arcs = restorer.arcs(sent, rho, None)
     if quantum:  # coarse costs: many equal scores
-        arcs = [[replace(a, cost=round(a.cost / quantum) * quantum) for a in slot] for slot in arcs]
+        arcs = [[a._replace(cost=round(a.cost / quantum) * quantum) for a in slot] for slot in arcs]
     n = len(sent.words)
     for i, length, count in unknown:
         # originals unknown to both models score alike: exact ties the reference breaks by order
