@@ -39,7 +39,7 @@ def decode_text(data: bytes, name: str) -> str:
             f"{name} is not valid UTF-8 (byte {exc.start}). Convert it first, e.g.: iconv -t UTF-8 FILE"
         ) from exc
     if not text.strip():
-        raise InputError(f"{name} is empty: there is no text to check.")
+        raise InputError(f"{name} is empty: it holds no text (only whitespace, or nothing).")
     return text
 
 
