@@ -66,9 +66,10 @@ def report(results: list[dict], holdout: float) -> tuple[str, str, list[str], li
     table = [[f"{r['term_bonus']:.1f}", names[r["channel"]], f"{r['restored_exactly']:.1%}", f"{r['found']:.1%}"]
              for r in results]
     notes = [
-        "The default is 1.5: on spun BBC news (dev split, 40 documents per setting) it left clean damage and "
-        "errors removed unchanged, while 3 doubled clean damage (0.14% -> 0.29%), since everyday phrases are "
-        "listed too.",
+        "The default is 2.0 (1.5 before): on spun BBC news (dev split, 40 documents per setting) it left clean "
+        "damage unchanged and errors removed within half a point of 1.5, while 3.0 lowered errors removed "
+        "(8.7% -> 6.9% at 15% spun, WordNet-spun, Moby-restored) and raised clean damage, since everyday "
+        "phrases are listed too. The previous channel is measured at the default bonus.",
     ]
     return ("Unlisted tortured phrases in a sentence", intro,
             ["term bonus", "channel", "restored to the expected text", "phrase found (any edit inside)"], table, notes)
