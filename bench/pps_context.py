@@ -23,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from unspin import api
 from unspin.channel import ChannelConfig
 from unspin.lexicon import term_of
 from unspin.lm import TermBoosted, get_scorer
@@ -100,12 +101,7 @@ def main() -> int:
             edits = [s for s in restorer(tokenize(text)) if s.confidence >= 0.5]
             inside = [s for s in edits if s.start < end and start < s.end]
             found += bool(inside)
-            out, pos = [], 0
-            for s in edits:
-                out += [text[pos : s.start], s.suggestion]
-                pos = s.end
-            restored = "".join([*out, text[pos:]])
-            exact += expected.lower() in restored.lower()
+            exact += expected.lower() in api._splice(text, edits).lower()
         results.append({"term_bonus": bonus, "channel": label, "phrases": len(test),
                         "restored_exactly": exact / len(test), "found": found / len(test)})
         print(results[-1], file=sys.stderr, flush=True)
