@@ -15,7 +15,8 @@ from unspin.tokenize import tokenize
 
 @pytest.fixture(scope="module")
 def restorer() -> Restorer:
-    return Restorer(replace(RestoreConfig(), beam=10_000))
+    # an exhaustive search: the brute-force oracle finds the true best path
+    return Restorer(replace(RestoreConfig(), beam=10_000, beam_margin=0.0))
 
 
 def test_apply_case() -> None:
@@ -129,9 +130,9 @@ def test_unknown_scorer_is_a_config_error() -> None:
         restore("Some text here.", scorer="gpt-17")
 
 
-@lru_cache(maxsize=4)
-def _restorer_with_beam(width: int) -> Restorer:
-    return Restorer(replace(RestoreConfig(), beam=width))
+@lru_cache(maxsize=16)
+def _restorer_with_beam(width: int, margin: float = 0.0) -> Restorer:
+    return Restorer(replace(RestoreConfig(), beam=width, beam_margin=margin))
 
 
 @settings(max_examples=80, deadline=None)
@@ -142,17 +143,19 @@ def _restorer_with_beam(width: int) -> Restorer:
         min_size=1, max_size=14,
     ),
     width=st.sampled_from([1, 2, 3, 8]),
+    margin=st.sampled_from([0.0, 0.5, 3.0]),
     quantum=st.sampled_from([0.0, 0.25, 1.0]),
     unknown=st.lists(st.tuples(st.integers(0, 13), st.integers(1, 2), st.integers(1, 3)), max_size=4),
     rho=st.sampled_from([0.05, 0.12, 0.3]),
 )
 def test_fast_decode_matches_reference_decode(
-    words: list[str], width: int, quantum: float, unknown: list[tuple[int, int, int]], rho: float
+    words: list[str], width: int, margin: float, quantum: float, unknown: list[tuple[int, int, int]], rho: float
 ) -> None:
-    """decode and its plain twin agree exactly, also on the exact ties that unknown words make."""
+    """decode and its plain twin agree exactly (beam width and margin alike), also on the exact ties
+    that unknown words make."""
     from unspin.restore import Arc, reference_decode
 
-    restorer = _restorer_with_beam(width)
+    restorer = _restorer_with_beam(width, margin)
     doc = tokenize(" ".join(words) + ".")
     sent = _Sentence(doc, *doc.sentences[0])
     arcs = restorer.arcs(sent, rho, None)

@@ -128,6 +128,9 @@ class RestoreConfig:
     unigram_discount: float = 0.3
     symmetric_discount: bool = False  # also credit originals rarer than the seen word
     beam: int = 8
+    # states further than this (log10) behind a position's best are dropped
+    # from its beam too (0: keep all ``beam`` states)
+    beam_margin: float = 3.0
     max_span: int = 4
     scorer: str = "cmu+news"  # n-gram scorer of the decoder
     rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
@@ -292,7 +295,7 @@ class Restorer:
         states = [_Beam(BOS, BOS, 0.0, None, None)]
         for p in range(n):
             if p > 0:
-                states = _top_states(pending[p], width)
+                states = _top_states(pending[p], width, self.config.beam_margin)
             if states:
                 self._expand(sent.words[p], arcs[p], p, states, keep, ids, pending)
         final = _final_state(pending[n], lm, list(ids)) if n else _Beam(BOS, BOS, lm(EOS, BOS, BOS), None, None)
@@ -627,11 +630,12 @@ def _first_seen(all_keys: npt.NDArray[np.int64], key: int) -> int:
     return int(np.argmax(all_keys == key))
 
 
-def _top_states(blocks: list[_Block], width: int) -> list[_Beam]:
+def _top_states(blocks: list[_Block], width: int, margin: float = 0.0) -> list[_Beam]:
     """The ``width`` best distinct histories, in the reference's order.
 
     A history's score is that of its best transition (the first on ties);
     histories with equal scores rank by when the reference first met them.
+    With a ``margin``, histories more than that behind the best are dropped.
     """
     if not blocks:
         return []
@@ -647,6 +651,9 @@ def _top_states(blocks: list[_Block], width: int) -> list[_Beam]:
         picked.append(i)
     if any(scores[i] == scores[j] for i, j in itertools.pairwise(picked)):
         picked.sort(key=lambda i: (-scores[i], _first_seen(all_keys, keys[i])))
+    if margin > 0.0:
+        floor = scores[picked[0]] - margin
+        picked = [i for i in picked if scores[i] >= floor]
     return [_state_at(blocks, order[i], scores[i]) for i in picked[:width]]
 
 
@@ -692,6 +699,9 @@ def reference_decode(restorer: Restorer, sent: _Sentence, arcs: list[list[Arc]],
         if not beam:
             continue
         states = sorted(beam.items(), key=lambda kv: kv[1][0], reverse=True)[:width]
+        if restorer.config.beam_margin > 0.0:
+            floor = states[0][1][0] - restorer.config.beam_margin
+            states = [kv for kv in states if kv[1][0] >= floor]
         w = sent.words[p]
         kc = keep if arcs[p] else 0.0
         nxt = beams[p + 1]
