@@ -39,6 +39,9 @@ from pathlib import Path
 import numpy as np
 from wordfreq import zipf_frequency
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from unspin.lexicon import plain_phrase  # one rule for the list's plain rows, shared with the package
+
 MOBY, MYTHES_SYN, MYTHES_REL, WORDNET, PPS = 1, 2, 4, 8, 16
 MIN_ZIPF = 1.0
 MAX_WORDS = 4
@@ -181,9 +184,9 @@ def plain_rows(path: Path) -> list[tuple[str, str]]:
     out = []
     with open(path, encoding="utf-8") as fh:
         for row in list(csv.reader(fh))[1:]:
-            m = re.match(r'^"([^"]+)"$', row[0].strip()) if len(row) >= 2 else None
-            if m:
-                out.append((m.group(1), row[1]))
+            phrase = plain_phrase(row[0]) if len(row) >= 2 else None
+            if phrase is not None:
+                out.append((phrase, row[1]))
     return out
 
 

@@ -202,3 +202,34 @@ def test_read_lexicon_reads_a_file_as_the_shipped_one_loads() -> None:
     assert lex.phrases == shipped.phrases
     assert np.array_equal(lex.src, shipped.src) and np.array_equal(lex.mask, shipped.mask)
     assert lex.sim is not None and shipped.sim is not None and np.array_equal(lex.sim, shipped.sim)
+
+
+@pytest.mark.parametrize(
+    ("cell", "phrase"),
+    [('"counterfeit consciousness"', "counterfeit consciousness"), (' "deep learning" ', "deep learning"),
+     ('"big data" AND "profound"', None), ('"cloud computing" NOT "mist"', None), ("plain words", None)],
+)
+def test_plain_phrase_keeps_only_quoted_phrases(cell: str, phrase: str | None) -> None:
+    from unspin.lexicon import plain_phrase
+
+    assert plain_phrase(cell) == phrase
+
+
+def test_build_script_reads_the_same_plain_rows_as_the_package() -> None:
+    """scripts/build_lexicon.py and unspin.lexicon share one rule for the list's plain rows."""
+    import csv
+    from importlib import resources
+    from pathlib import Path
+
+    from unspin.lexicon import plain_phrase
+
+    _scripts_importable()
+    from build_lexicon import plain_rows
+
+    path = resources.files("unspin") / "data" / "pps_tortured_phrases.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    expected = [(p, r[1]) for r in rows if len(r) >= 2 and (p := plain_phrase(r[0])) is not None]
+    got = plain_rows(Path(str(path)))
+    assert got == expected
+    assert 0 < len(got) < len(rows)  # search expressions with AND/NOT are left out

@@ -37,6 +37,7 @@ __all__ = [
     "load_lexicon",
     "load_names",
     "load_terms",
+    "plain_phrase",
     "read_lexicon",
     "sources_mask",
     "term_of",
@@ -222,6 +223,13 @@ class Fingerprint:
 _PLAIN = re.compile(r'^"([^"]+)"$')
 
 
+def plain_phrase(cell: str) -> str | None:
+    """The phrase of a tortured-phrase list cell that is a plain quoted phrase
+    (``"counterfeit consciousness"``); ``None`` for a search expression with AND/NOT."""
+    m = _PLAIN.match(cell.strip())
+    return m.group(1) if m else None
+
+
 @lru_cache(maxsize=1)
 def load_fingerprints() -> dict[str, Fingerprint]:
     """Plain tortured phrases from the Problematic Paper Screener list.
@@ -235,10 +243,10 @@ def load_fingerprints() -> dict[str, Fingerprint]:
     for row in _pps_rows():
         if len(row) < 3:
             continue
-        m = _PLAIN.match(row[0].strip())
-        if not m:
+        plain = plain_phrase(row[0])
+        if plain is None:
             continue
-        phrase = re.sub(r"\s+", " ", m.group(1).strip().lower())
+        phrase = re.sub(r"\s+", " ", plain.strip().lower())
         expected = row[1].strip()
         if " " not in phrase or not expected or phrase == expected.lower():
             continue
@@ -263,7 +271,7 @@ def load_terms() -> frozenset[tuple[str, ...]]:
     """
     out: set[tuple[str, ...]] = set()
     for row in _pps_rows():
-        if len(row) >= 2 and _PLAIN.match(row[0].strip()):
+        if len(row) >= 2 and plain_phrase(row[0]) is not None:
             term = term_of(row[1])
             if term:
                 out.add(term)
