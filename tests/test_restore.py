@@ -130,12 +130,16 @@ def test_unknown_scorer_is_a_config_error() -> None:
         restore("Some text here.", scorer="gpt-17")
 
 
-@lru_cache(maxsize=16)
-def _restorer_with_beam(width: int, margin: float = 0.0) -> Restorer:
-    return Restorer(replace(RestoreConfig(), beam=width, beam_margin=margin))
+@lru_cache(maxsize=32)
+def _restorer_with_beam(width: int, margin: float = 0.0, compiled: bool = False) -> Restorer:
+    r = Restorer(replace(RestoreConfig(), beam=width, beam_margin=margin, native_min_words=0))
+    if compiled:  # the compiled decoder (unspin.native), as a long document would load it
+        r.native = r._use_native(tokenize("Start."))
+        assert r.native is not None
+    return r
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     words=st.lists(
         st.sampled_from(["the", "navy", "mentioned", "costs", "rose", "in", "opposition", "to", "officials",
@@ -144,18 +148,20 @@ def _restorer_with_beam(width: int, margin: float = 0.0) -> Restorer:
     ),
     width=st.sampled_from([1, 2, 3, 8]),
     margin=st.sampled_from([0.0, 0.5, 3.0]),
+    compiled=st.booleans(),
     quantum=st.sampled_from([0.0, 0.25, 1.0]),
     unknown=st.lists(st.tuples(st.integers(0, 13), st.integers(1, 2), st.integers(1, 3)), max_size=4),
     rho=st.sampled_from([0.05, 0.12, 0.3]),
 )
 def test_fast_decode_matches_reference_decode(
-    words: list[str], width: int, margin: float, quantum: float, unknown: list[tuple[int, int, int]], rho: float
+    words: list[str], width: int, margin: float, compiled: bool, quantum: float, unknown: list[tuple[int, int, int]],
+    rho: float,
 ) -> None:
-    """decode and its plain twin agree exactly (beam width and margin alike), also on the exact ties
-    that unknown words make."""
+    """decode (in Python or compiled) and its plain twin agree exactly (beam width and margin alike),
+    also on the exact ties that unknown words make."""
     from unspin.restore import Arc, reference_decode
 
-    restorer = _restorer_with_beam(width, margin)
+    restorer = _restorer_with_beam(width, margin, compiled)
     doc = tokenize(" ".join(words) + ".")
     sent = _Sentence(doc, *doc.sentences[0])
     arcs = restorer.arcs(sent, rho, None)

@@ -121,6 +121,7 @@ class CMUTrigram(_SentenceScoring):
             raise ResourceError("pocketsphinx is missing. Reinstall unspin: pip install unspin") from exc
         if path is None:
             path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "en-us.lm.bin")
+        self.path = path
         try:
             self._lm = NGramModel.readfile(path)
         except Exception as exc:  # pocketsphinx raises bare RuntimeError/ValueError

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,9 @@ from .lexicon import (
     load_terms,
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
+
+if TYPE_CHECKING:
+    from .native import NativeLM
 
 __all__ = [
     "EDIT_FEATURES",
@@ -66,6 +69,7 @@ EDIT_FEATURES = (
 
 
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
+
 _MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
 _KEY_BITS = 32  # a history (h2, h1) as one int: id(h2) << _KEY_BITS | id(h1)
 
@@ -136,6 +140,11 @@ class RestoreConfig:
     rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
     rescore_options: int = 4
     use_edit_model: bool = True  # confidences from the fitted edit model when one is shipped
+    native: bool = True  # compiled scorer and decoder (unspin.native) when the scorer has a twin there
+    # ... loaded by the first document of at least this many words and used from
+    # then on: loading it (numba's start-up) takes about half a second, more
+    # than a short text costs in Python
+    native_min_words: int = 1500
     # log10 bonus for a word completing a technical term spinners are known to
     # mangle (expected texts of the tortured-phrase list); 0 turns it off. 2.0
     # restores 16.5% of held-out tortured phrases in sentences (14.0% at 1.5,
@@ -222,6 +231,10 @@ class Restorer:
         self.rescorer: OptionScorer | None = (
             get_option_scorer(self.config.rescorer) if self.config.rescorer else None
         )
+        # the compiled twin of the scorer and decoder, made on first use (see _use_native)
+        self._native: NativeLM | None = None
+        self._native_tried = False
+        self.native: NativeLM | None = None  # set while a document is decoded natively
         # (words at a position, prev1, prev2) -> their LM scores; see decode
         self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
 
@@ -274,6 +287,34 @@ class Restorer:
 
     def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
         """Viterbi beam search; returns the chosen arcs (edits) in order and the path score.
+
+        Compiled (:func:`unspin.native.decode`) when the scorer has a native
+        twin, else :meth:`decode_python`; both equal :func:`reference_decode`.
+        """
+        if self.native is None:
+            return self.decode_python(sent, arcs, rho)
+        from .native import decode as native_decode
+
+        nat = self.native
+        flat = [a for slot in arcs for a in slot]
+        starts = np.zeros(len(arcs) + 1, dtype=np.int64)
+        np.cumsum([len(slot) for slot in arcs], out=starts[1:])
+        owords = [w for a in flat for w in a.words]
+        wn = np.array([len(a.words) for a in flat], dtype=np.int64)
+        wbeg = np.zeros(len(flat), dtype=np.int64)
+        if len(flat) > 1:
+            np.cumsum(wn[:-1], out=wbeg[1:])
+        ids = nat.ids([*sent.words, *owords, BOS, EOS])
+        n = len(sent.words)
+        picked, score = native_decode(
+            ids[:n], starts, np.array([a.length for a in flat], dtype=np.int64),
+            np.array([a.cost for a in flat], dtype=np.float64), wbeg, wn, ids[n:-2],
+            math.log10(1.0 - rho), self.config.beam, self.config.beam_margin, int(ids[-2]), int(ids[-1]), nat.tables(),
+        )
+        return [flat[k] for k in picked.tolist()], float(score)
+
+    def decode_python(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
+        """The Python Viterbi beam search (for scorers without a compiled twin).
 
         The fast twin of :func:`reference_decode`, returning the same arcs and a
         bit-identical score. The transitions out of a position's states are
@@ -357,6 +398,12 @@ class Restorer:
 
     def _path_score(self, words: list[str]) -> list[float]:
         """Per-word log10 probabilities of ``words`` as a sentence (EOS last)."""
+        if self.native is not None:
+            from .native import path_logp as native_path_logp
+
+            ids = self.native.ids([*words, BOS, EOS])
+            out: list[float] = native_path_logp(ids[:-2], int(ids[-2]), int(ids[-1]), self.native.tables()).tolist()
+            return out
         lm = self.scorer.logp
         h2, h1 = BOS, BOS
         out = []
@@ -451,6 +498,21 @@ class Restorer:
                     found.append((sent, arc, conf, f))
         return found
 
+    def _use_native(self, doc: Doc) -> NativeLM | None:
+        """The compiled scorer and decoder for ``doc``, or ``None`` to decode it in Python.
+
+        Both give the same edits; the compiled one is loaded on the first
+        document of at least ``native_min_words`` words and used from then on.
+        """
+        if not self.config.native:
+            return None
+        if self._native is None and not self._native_tried and doc.words >= self.config.native_min_words:
+            self._native_tried = True
+            from .native import NativeLM
+
+            self._native = NativeLM.mirror(self.scorer)
+        return self._native
+
     def _mentions(self, sent: _Sentence, phrases: set[str]) -> bool:
         """Does the sentence contain one of ``phrases`` (lower-case, up to max_span words)?"""
         if not phrases:
@@ -510,6 +572,7 @@ class Restorer:
         stays best (tests check this against ``skip_unchanged=False``).
         """
         cfg = self.config
+        self.native = self._use_native(doc)
         found = self._pass(doc, cfg.rho, None)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:

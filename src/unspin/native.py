@@ -1,0 +1,396 @@
+"""Compiled decoding: the default n-gram scorer and the beam search in numba.
+
+The restorer's hot loop asks the language model about every candidate after
+every history in its beam (about a hundred queries per word). In Python each
+query costs microseconds; here the whole Viterbi beam search of a sentence
+runs as one compiled function, which asks pocketsphinx's own C scorer
+(``ngram_tg_score``, through ``ctypes``) for the CMU trigram and reads the
+news trigram's sorted tables directly.
+
+It computes the same numbers as the Python scorers, in the same order:
+:class:`NativeLM` mirrors ``TermBoosted(Interpolated(CMUTrigram,
+NewsTrigram))`` (or any part of that chain), and :func:`decode` is
+:func:`unspin.restore.reference_decode` step for step, ties included. Tests
+hold both against their Python twins. Scorers it cannot mirror (``cmu+web``,
+custom ones) make :meth:`NativeLM.mirror` return ``None``; the restorer then
+decodes in Python.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from .lm import _CLASS_LOGP, _LOG10_BASE, _OOV_SENTINEL, UNK, CMUTrigram, Interpolated, NewsTrigram, Scorer, TermBoosted
+
+__all__ = ["NativeLM", "decode", "path_logp"]
+
+_MAX_WORDS = 1 << 21  # word ids are packed three to an int64 key
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64
+_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
+_MEMO_SIZE = 1 << 21  # slots of the score memo (32 MB); emptied when half full
+_NO_CLASS = np.nan
+
+
+def _c_scorer(path: str) -> tuple[int, Any]:
+    """Load the CMU model a second time through pocketsphinx's C API: ``(model pointer, score function)``."""
+    import pocketsphinx
+
+    folder = os.path.dirname(pocketsphinx.__file__)
+    name = next(f for f in os.listdir(folder) if f.startswith("_pocketsphinx") and ".so" in f)
+    lib = ctypes.CDLL(os.path.join(folder, name))
+    lib.logmath_init.restype = ctypes.c_void_p
+    lib.logmath_init.argtypes = [ctypes.c_double, ctypes.c_int, ctypes.c_int]
+    lib.ngram_model_read.restype = ctypes.c_void_p
+    lib.ngram_model_read.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p]
+    model = lib.ngram_model_read(None, path.encode(), 0, lib.logmath_init(1.0001, 0, 0))
+    if not model:
+        raise OSError(f"pocketsphinx could not read {path!r}")
+    address = ctypes.cast(lib.ngram_tg_score, ctypes.c_void_p).value
+    if not address:
+        raise OSError("pocketsphinx has no ngram_tg_score")
+    score = ctypes.CFUNCTYPE(
+        ctypes.c_int32, ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p
+    )(address)
+    lib.ngram_wid.restype = ctypes.c_int32
+    lib.ngram_wid.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    return model, (score, lib.ngram_wid, lib)
+
+
+class NativeLM:
+    """The arrays and C handles behind the compiled scorer, and the word ids it knows.
+
+    Words get small integer ids on first sight; per id it keeps what each
+    model needs (CMU word id, news id, class score). Use :meth:`mirror` to
+    build one for a scorer.
+    """
+
+    def __init__(
+        self, cmu: CMUTrigram, news: NewsTrigram | None, lam: float, terms: frozenset[tuple[str, ...]], bonus: float
+    ) -> None:
+        self.cmu, self.news, self.lam, self.bonus = cmu, news, lam, bonus
+        self._model, (self._score, self._wid, self._lib) = _c_scorer(cmu.path)
+        self._n_used = np.zeros(1, dtype=np.int32)  # pocketsphinx writes how many words it used here
+        self._terms = terms
+        self._news_tables: tuple[tuple[Any, Any], ...] | None = None
+        self._reset()
+
+    @classmethod
+    def mirror(cls, scorer: Scorer) -> NativeLM | None:
+        """A native twin of ``scorer``, or ``None`` if it is not made of the parts this module mirrors."""
+        terms: frozenset[tuple[str, ...]] = frozenset()
+        bonus = 0.0
+        inner: Any = scorer
+        if isinstance(inner, TermBoosted):
+            terms = frozenset(inner._pairs | inner._triples)
+            bonus, inner = inner.bonus, inner.inner
+        if isinstance(inner, CMUTrigram) and type(inner) is CMUTrigram:
+            cmu, news, lam = inner, None, 1.0
+        elif (
+            isinstance(inner, Interpolated) and type(inner.first) is CMUTrigram and type(inner.second) is NewsTrigram
+        ):
+            cmu, news, lam = inner.first, inner.second, inner.lam
+        else:
+            return None
+        try:
+            return cls(cmu, news, lam, terms, bonus)
+        except (OSError, StopIteration, AttributeError):
+            return None
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}
+        cap = 4096
+        self._cmu_wid = np.full(cap, -1, dtype=np.int32)
+        self._cmu_known = np.zeros(cap, dtype=np.bool_)
+        self._cls = np.full(cap, _NO_CLASS, dtype=np.float64)
+        self._news_id = np.zeros(cap, dtype=np.int64)
+        self._news_known = np.zeros(cap, dtype=np.bool_)
+        pairs: list[int] = []
+        triples: list[int] = []
+        if self.bonus:
+            for term in self._terms:
+                ids = [self.word_id(w) for w in term]
+                if len(ids) == 2:
+                    pairs.append((ids[0] << 21) | ids[1])
+                else:
+                    triples.append((ids[0] << 42) | (ids[1] << 21) | ids[2])
+        self._pairs = np.array(sorted(pairs), dtype=np.int64)
+        self._triples = np.array(sorted(triples), dtype=np.int64)
+        self._tables_cache: tuple[Any, ...] | None = None
+        # memo of computed scores: a document's second pass asks the same questions again
+        self._memo_k = np.full(_MEMO_SIZE, -1, dtype=np.int64)
+        self._memo_v = np.zeros(_MEMO_SIZE, dtype=np.float64)
+        self._memo_n = np.zeros(1, dtype=np.int64)
+
+    def word_id(self, word: str) -> int:
+        """The id of ``word`` (scorer vocabulary form), registering it on first sight."""
+        i = self._ids.get(word)
+        if i is not None:
+            return i
+        i = len(self._ids)
+        if i >= len(self._cmu_wid):
+            self._grow()
+        self._ids[word] = i
+        if word in _CLASS_LOGP:
+            self._cls[i] = _CLASS_LOGP[word]
+        self._cmu_known[i] = self.cmu.known(word)
+        self._cmu_wid[i] = self._wid(self._model, word.encode("utf-8", "replace"))
+        if self.news is not None:
+            self._news_id[i] = self.news._ids.get(word, self.news._unk)
+            self._news_known[i] = word in self.news._ids
+        self._tables_cache = None
+        return i
+
+    def ids(self, words: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Ids of ``words``; starts afresh (re-registering the term words) when the id space is full."""
+        if len(self._ids) + len(words) >= _MAX_WORDS:
+            self._reset()
+        return np.array([self.word_id(w) for w in words], dtype=np.int64)
+
+    def _grow(self) -> None:
+        n = 2 * len(self._cmu_wid)
+        self._cmu_wid = np.concatenate([self._cmu_wid, np.full(n - len(self._cmu_wid), -1, dtype=np.int32)])
+        self._cmu_known = np.concatenate([self._cmu_known, np.zeros(n - len(self._cmu_known), dtype=np.bool_)])
+        self._cls = np.concatenate([self._cls, np.full(n - len(self._cls), _NO_CLASS)])
+        self._news_id = np.concatenate([self._news_id, np.zeros(n - len(self._news_id), dtype=np.int64)])
+        self._news_known = np.concatenate([self._news_known, np.zeros(n - len(self._news_known), dtype=np.bool_)])
+
+    def tables(self) -> tuple[Any, ...]:
+        """Everything the compiled scorer reads, as one tuple."""
+        if self._tables_cache is None:
+            if self._news_tables is None:
+                news = self.news
+                if news is not None:
+                    self._news_tables = tuple(
+                        (np.asarray(k, dtype=np.int64), np.asarray(v, dtype=np.float64))
+                        for k, v in (news._p3, news._p2, news._bow2, news._bow1)
+                    )
+                    p1, bits = news._p1_array, news._bits
+                else:
+                    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+                    self._news_tables = (empty, empty, empty, empty)
+                    p1, bits = np.zeros(1), 0
+                self._p1, self._bits = np.asarray(p1, dtype=np.float64), np.int64(bits)
+            (p3k, p3v), (p2k, p2v), (b2k, b2v), (b1k, b1v) = self._news_tables
+            self._tables_cache = (
+                self._model, self._score, self._n_used.ctypes.data,
+                self._cmu_wid, self._cmu_known, self._cls, self._news_id, self._news_known,
+                p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v,
+                self._p1, self._bits, self.news is not None, float(self.lam),
+                self._pairs, self._triples, float(self.bonus),
+                float(_CLASS_LOGP[UNK]), float(_LOG10_BASE), float(_OOV_SENTINEL),
+                self._memo_k, self._memo_v, self._memo_n,
+            )
+        return self._tables_cache
+
+    def logp(self, word: str, prev1: str, prev2: str) -> float:
+        """``log10 P(word | prev2 prev1)``, equal float for float to the mirrored scorer's."""
+        w, h1, h2 = self.ids([word, prev1, prev2])
+        return float(_cached_logp(int(w), int(h1), int(h2), self.tables()))
+
+
+@numba.njit(cache=True)
+def _find(keys: Any, key: int) -> Any:
+    i = np.searchsorted(keys, key)
+    if i < len(keys) and keys[i] == key:
+        return i
+    return -1
+
+
+@numba.njit(cache=True)
+def _slot_of(key: int, mask: int) -> Any:
+    """Start slot of ``key`` in the open-addressing memo (splitmix64 finaliser)."""
+    h = np.uint64(key)
+    h = (h ^ (h >> _S30)) * _MIX1
+    h = (h ^ (h >> _S27)) * _MIX2
+    h = h ^ (h >> _S31)
+    return np.int64(h & np.uint64(mask))
+
+
+@numba.njit(cache=True)
+def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
+    """``_logp`` through the memo in ``t`` (emptied when half full)."""
+    mk, mv, mn = t[-3], t[-2], t[-1]
+    key = (w << 42) | (h1 << 21) | h2
+    mask = len(mk) - 1
+    j = _slot_of(key, mask)
+    while mk[j] != -1:
+        if mk[j] == key:
+            return mv[j]
+        j = (j + 1) & mask
+    v = _logp(w, h1, h2, t)
+    if mn[0] * 2 >= len(mk):
+        mk[:] = -1
+        mn[0] = 0
+        j = _slot_of(key, mask)
+    mk[j] = key
+    mv[j] = v
+    mn[0] += 1
+    return v
+
+
+@numba.njit(cache=True)
+def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
+    (model, score, n_used, cmu_wid, cmu_known, cls, news_id, news_known, p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v, p1,
+     bits, has_news, lam, pairs, triples, bonus, unk_logp, base, sentinel, _mk, _mv, _mn) = t
+    # CMUTrigram._uncached
+    c = cls[w]
+    if not np.isnan(c):
+        a = c
+    elif not cmu_known[w]:
+        a = unk_logp
+    else:
+        a = score(model, cmu_wid[w], cmu_wid[h1], cmu_wid[h2], n_used) * base
+        if a < sentinel:
+            a = unk_logp
+    v = a
+    # Interpolated._mix: class tokens and words the news model lacks stay CMU's
+    if has_news and np.isnan(c) and news_known[w]:
+        nw, nv, nu = news_id[w], news_id[h1], news_id[h2]
+        uv = (nu << bits) | nv
+        k = _find(p3k, (uv << bits) | nw)
+        if k >= 0:
+            b = p3v[k]
+        else:
+            k = _find(b2k, uv)
+            back = b2v[k] if k >= 0 else 0.0
+            k = _find(p2k, (nv << bits) | nw)
+            if k >= 0:
+                b = back + p2v[k]
+            else:
+                k = _find(b1k, nv)
+                b = back + (b1v[k] if k >= 0 else 0.0) + p1[nw]
+        v = math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
+    # TermBoosted._boost
+    if bonus != 0.0:
+        if _find(pairs, (h1 << 21) | w) >= 0 or _find(triples, (h2 << 42) | (h1 << 21) | w) >= 0:
+            v = v + bonus
+        else:
+            v = v + 0.0
+    return v
+
+
+@numba.njit(cache=True)
+def path_logp(words: Any, bos: int, eos: int, t: Any) -> Any:
+    """Per-word log10 probabilities of a sentence of word ids, ``</s>`` last (``Restorer._path_score``)."""
+    out = np.empty(len(words) + 1)
+    h2, h1 = bos, bos
+    for i in range(len(words) + 1):
+        w = words[i] if i < len(words) else eos
+        out[i] = _cached_logp(w, h1, h2, t)
+        h2, h1 = h1, w
+    return out
+
+
+@numba.njit(cache=True)
+def _slot(pos_entries: Any, pos_count: Any, t: int, e_h2: Any, e_h1: Any, h2: int, h1: int) -> Any:
+    """Index of the entry with history ``(h2, h1)`` at position ``t``, or -1."""
+    for j in range(pos_count[t]):
+        e = pos_entries[t, j]
+        if e_h1[e] == h1 and e_h2[e] == h2:
+            return e
+    return -1
+
+
+@numba.njit(cache=True)
+def decode(
+    words: Any, arc_start: Any, arc_len: Any, arc_cost: Any, arc_wbeg: Any, arc_wn: Any, arc_words: Any,
+    keep: float, width: int, margin: float, bos: int, eos: int, t: Any,
+) -> tuple[Any, float]:
+    """Viterbi beam search over one sentence, exactly as ``reference_decode``.
+
+    ``arc_start[p]:arc_start[p + 1]`` index the arcs at slot ``p`` (in the
+    order the reference iterates them); arc ``k`` replaces ``arc_len[k]``
+    slots with the ``arc_wn[k]`` word ids from ``arc_words[arc_wbeg[k]:]``.
+    Returns the chosen arc indices in order and the best path's score.
+    """
+    n = len(words)
+    cap = 64
+    cap_e = 1024
+    e_h2 = np.empty(cap_e, dtype=np.int64)
+    e_h1 = np.empty(cap_e, dtype=np.int64)
+    e_score = np.empty(cap_e)
+    e_back = np.empty(cap_e, dtype=np.int64)
+    e_arc = np.empty(cap_e, dtype=np.int64)
+    n_e = 0
+    pos_entries = np.empty((n + 1, cap), dtype=np.int64)
+    pos_count = np.zeros(n + 1, dtype=np.int64)
+    e_h2[0], e_h1[0], e_score[0], e_back[0], e_arc[0] = bos, bos, 0.0, -1, -1
+    n_e = 1
+    pos_entries[0, 0] = 0
+    pos_count[0] = 1
+    for p in range(n):
+        m = pos_count[p]
+        if m == 0:
+            continue
+        ent = pos_entries[p, :m].copy()
+        sc = np.empty(m)
+        for j in range(m):
+            sc[j] = -e_score[ent[j]]
+        order = np.argsort(sc, kind="mergesort")  # best first, first-inserted first among equals
+        k_states = min(width, m)
+        if margin > 0.0:
+            floor = e_score[ent[order[0]]] - margin
+            kk = 0
+            while kk < k_states and e_score[ent[order[kk]]] >= floor:
+                kk += 1
+            k_states = kk
+        w = words[p]
+        a0, a1 = arc_start[p], arc_start[p + 1]
+        kc = keep if a1 > a0 else 0.0
+        for si in range(k_states):
+            src = ent[order[si]]
+            h2, h1, score = e_h2[src], e_h1[src], e_score[src]
+            for k in range(a0 - 1, a1):
+                if k < a0:  # keep the word
+                    s = score + _cached_logp(w, h1, h2, t) + kc
+                    n2, n1, tgt = h1, w, p + 1
+                else:
+                    s = score + arc_cost[k]
+                    x2, x1 = h2, h1
+                    for q in range(arc_wbeg[k], arc_wbeg[k] + arc_wn[k]):
+                        ow = arc_words[q]
+                        s += _cached_logp(ow, x1, x2, t)
+                        x2, x1 = x1, ow
+                    n2, n1, tgt = x2, x1, p + arc_len[k]
+                old = _slot(pos_entries, pos_count, tgt, e_h2, e_h1, n2, n1)
+                if old < 0:
+                    if n_e == len(e_h2):
+                        e_h2 = np.concatenate((e_h2, np.empty(n_e, dtype=np.int64)))
+                        e_h1 = np.concatenate((e_h1, np.empty(n_e, dtype=np.int64)))
+                        e_score = np.concatenate((e_score, np.empty(n_e)))
+                        e_back = np.concatenate((e_back, np.empty(n_e, dtype=np.int64)))
+                        e_arc = np.concatenate((e_arc, np.empty(n_e, dtype=np.int64)))
+                    if pos_count[tgt] == pos_entries.shape[1]:
+                        grown = np.empty((n + 1, 2 * pos_entries.shape[1]), dtype=np.int64)
+                        grown[:, : pos_entries.shape[1]] = pos_entries
+                        pos_entries = grown
+                    e_h2[n_e], e_h1[n_e], e_score[n_e], e_back[n_e], e_arc[n_e] = n2, n1, s, src, k if k >= a0 else -1
+                    pos_entries[tgt, pos_count[tgt]] = n_e
+                    pos_count[tgt] += 1
+                    n_e += 1
+                elif s > e_score[old]:
+                    e_score[old], e_back[old], e_arc[old] = s, src, k if k >= a0 else -1
+    best, best_e = -np.inf, -1
+    for j in range(pos_count[n]):
+        e = pos_entries[n, j]
+        s = e_score[e] + _cached_logp(eos, e_h1[e], e_h2[e], t)
+        if s > best:
+            best, best_e = s, e
+    chosen = []
+    e = best_e
+    while e >= 0:
+        if e_arc[e] >= 0:
+            chosen.append(e_arc[e])
+        e = e_back[e]
+    out = np.empty(len(chosen), dtype=np.int64)
+    for j in range(len(chosen)):
+        out[j] = chosen[len(chosen) - 1 - j]
+    return out, best

@@ -1,0 +1,110 @@
+"""The compiled scorer and decoder against their Python twins (the decoder twin test: test_restore)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unspin import native
+from unspin.lexicon import load_terms
+from unspin.lm import BOS, EOS, NAME, NUM, UNK, TermBoosted, get_scorer
+from unspin.restore import RestoreConfig, Restorer
+from unspin.tokenize import tokenize
+
+# words the models know, class tokens, unknown words and the words of listed terms
+VOCAB = ["the", "of", "said", "people", "government", "foreign", "minister", "chinese", "it", "was", "prices",
+         "rose", "deep", "learning", "artificial", "intelligence", "neural", "network", "zzqxv", "blorfing",
+         NUM, NAME, UNK, BOS, EOS]
+
+
+@lru_cache(maxsize=4)
+def _restorer() -> Restorer:
+    r = Restorer(replace(RestoreConfig(), native_min_words=0))
+    r.native = r._use_native(tokenize("Start."))
+    assert r.native is not None
+    return r
+
+
+@lru_cache(maxsize=2)
+def _boosted(name: str) -> tuple[TermBoosted, native.NativeLM]:
+    scorer = TermBoosted(get_scorer(name), load_terms(), 2.0)
+    twin = native.NativeLM.mirror(scorer)
+    assert twin is not None
+    return scorer, twin
+
+
+@settings(max_examples=300, deadline=None)
+@given(w=st.sampled_from([v for v in VOCAB if v != BOS]), h1=st.sampled_from(VOCAB), h2=st.sampled_from(VOCAB),
+       name=st.sampled_from(["cmu", "cmu+news"]))
+def test_native_scores_equal_the_python_scorer(w: str, h1: str, h2: str, name: str) -> None:
+    scorer, twin = _boosted(name)
+    assert twin.logp(w, h1, h2) == scorer.logp(w, h1, h2)
+
+
+def test_term_bonus_is_mirrored() -> None:
+    scorer, twin = _boosted("cmu+news")
+    plain = get_scorer("cmu+news")
+    assert twin.logp("learning", "deep", BOS) == pytest.approx(plain.logp("learning", "deep", BOS) + 2.0)
+    assert twin.logp("learning", "deep", BOS) == scorer.logp("learning", "deep", BOS)
+
+
+def test_scorers_without_a_twin_decode_in_python() -> None:
+    assert native.NativeLM.mirror(get_scorer("cmu+web")) is None
+
+    class Custom:
+        name = "custom"
+
+        def logp(self, word: str, prev1: str, prev2: str) -> float:
+            return -1.0
+
+    assert native.NativeLM.mirror(Custom()) is None  # type: ignore[arg-type]  # a duck-typed scorer
+
+
+def test_native_path_scores_equal_python() -> None:
+    r = _restorer()
+    words = ["the", "chinese", "foreign", "minister", "zzqxv", NUM, "said", "deep", "learning"]
+    nat = r.native
+    r.native = None
+    try:
+        slow = r._path_score(words)
+    finally:
+        r.native = nat
+    assert r._path_score(words) == slow
+
+
+@pytest.mark.parametrize("thesaurus", ["moby", "wordnet"])
+def test_documents_restore_alike_with_and_without_the_compiled_decoder(
+    clean_texts: list[str], thesaurus: str
+) -> None:
+    import unspin
+
+    fast = Restorer(replace(RestoreConfig(), native_min_words=0))
+    slow = Restorer(replace(RestoreConfig(), native=False))
+    for k, text in enumerate(clean_texts[:3]):
+        doc = tokenize(unspin.spin(text, rate=0.2, seed=k, thesaurus=thesaurus).text)
+        assert fast.proposals(doc) == slow.proposals(doc)
+        assert fast.native is not None and slow.native is None
+
+
+def test_word_ids_start_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    scorer = TermBoosted(get_scorer("cmu+news"), load_terms(), 2.0)
+    twin = native.NativeLM.mirror(scorer)
+    assert twin is not None
+    before = twin.logp("learning", "deep", "the")
+    monkeypatch.setattr(native, "_MAX_WORDS", len(twin._ids) + 2)
+    twin.ids(["alpha", "beta", "gamma", "delta"])  # overflows: the ids are dealt again
+    assert twin.logp("learning", "deep", "the") == before == scorer.logp("learning", "deep", "the")
+
+
+def test_short_documents_decode_in_python_until_a_long_one_loads_the_compiled_decoder() -> None:
+    r = Restorer(replace(RestoreConfig(), native_min_words=50))
+    r(tokenize("He mentioned the costs rose."))
+    assert r.native is None
+    r(tokenize(" ".join(["He mentioned that the costs rose sharply."] * 10)))
+    assert r.native is not None
+    r(tokenize("He mentioned the costs rose."))
+    assert r.native is not None  # loaded once, used from then on
