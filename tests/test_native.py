@@ -108,3 +108,14 @@ def test_short_documents_decode_in_python_until_a_long_one_loads_the_compiled_de
     assert r.native is not None
     r(tokenize("He mentioned the costs rose."))
     assert r.native is not None  # loaded once, used from then on
+
+
+def test_load_native_up_front() -> None:
+    r = Restorer(replace(RestoreConfig(), native_min_words=10**9))
+    assert r.load_native()
+    r(tokenize("He mentioned the costs rose."))
+    assert r.native is not None  # loaded up front: used for short documents too
+    off = Restorer(replace(RestoreConfig(), native=False))
+    assert not off.load_native()
+    off(tokenize(" ".join(["He mentioned that the costs rose sharply."] * 10)))
+    assert off.native is None

@@ -85,6 +85,11 @@ def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
     return replace(base, scorer=scorer, adapt=adapt, channel=channel)
 
 
+def _preload(scorer: str = DEFAULT_SCORER, adapt: bool = True, thesauri: str = "all") -> None:
+    """Load the resources and the compiled decoder of a setting now (for long-running callers)."""
+    _restorer(_config(scorer, adapt, thesauri)).load_native()
+
+
 def _validate(text: object) -> str:
     if not isinstance(text, str):
         raise InputError(f"Expected text as a str, got {type(text).__name__}.")

@@ -498,19 +498,29 @@ class Restorer:
                     found.append((sent, arc, conf, f))
         return found
 
+    def load_native(self) -> bool:
+        """Load the compiled scorer and decoder now; ``True`` if this scorer has them.
+
+        Loading takes about half a second the first time in a process
+        (numba's start-up); long-running callers (collection scans, the web
+        server) load it up front. Otherwise the first document of at least
+        ``RestoreConfig.native_min_words`` words loads it.
+        """
+        if self._native is None and not self._native_tried and self.config.native:
+            self._native_tried = True
+            from .native import NativeLM
+
+            self._native = NativeLM.mirror(self.scorer)
+        return self._native is not None
+
     def _use_native(self, doc: Doc) -> NativeLM | None:
         """The compiled scorer and decoder for ``doc``, or ``None`` to decode it in Python.
 
         Both give the same edits; the compiled one is loaded on the first
         document of at least ``native_min_words`` words and used from then on.
         """
-        if not self.config.native:
-            return None
-        if self._native is None and not self._native_tried and doc.words >= self.config.native_min_words:
-            self._native_tried = True
-            from .native import NativeLM
-
-            self._native = NativeLM.mirror(self.scorer)
+        if doc.words >= self.config.native_min_words:
+            self.load_native()
         return self._native
 
     def _mentions(self, sent: _Sentence, phrases: set[str]) -> bool:

@@ -237,6 +237,7 @@ def score_document(idx: int, raw: RawDoc, *, prefilter: bool = False, top_spans:
 
 
 def _score_batch(batch: list[tuple[int, RawDoc]], prefilter: bool, top_spans: int) -> list[dict[str, Any]]:
+    api._preload()  # a worker scores many documents: load the compiled decoder once, whatever their length
     return [score_document(i, d, prefilter=prefilter, top_spans=top_spans) for i, d in batch]
 
 
@@ -544,6 +545,7 @@ class _RayScore:
     def __init__(self, prefilter: bool, top_spans: int) -> None:
         self.prefilter = prefilter
         self.top_spans = top_spans
+        api._preload()  # an actor scores many documents: load the compiled decoder once
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np

@@ -398,6 +398,7 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
     async def lifespan(_app: FastAPI) -> Any:
         if config.warm_up:  # load the lexicon and language model once, before any request
             await anyio.to_thread.run_sync(lambda: api.check("The law enforcement officers came here."))
+            await anyio.to_thread.run_sync(api._preload)  # the compiled decoder too
         yield
 
     app = FastAPI(
