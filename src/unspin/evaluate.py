@@ -184,6 +184,7 @@ class _Counts:
 def _analyse(text: str, cfg: EvalConfig) -> tuple[list[Any], list[Any], float, str]:
     """One pass of the restorer: (model edits, fingerprint spans, probability, restored text)."""
     rc = cfg.restore_config or api._config(cfg.scorer, True, cfg.restorer_thesauri)
+    api._restorer(rc).load_native()  # an evaluation decodes many documents
     edits, fps, _words, feats = api._analyse(text, True, rc.scorer, rc.adapt, config=rc)
     from .detect import load_detector
 
