@@ -119,3 +119,22 @@ def test_load_native_up_front() -> None:
     assert not off.load_native()
     off(tokenize(" ".join(["He mentioned that the costs rose sharply."] * 10)))
     assert off.native is None
+
+
+def test_threads_sharing_a_restorer_get_the_single_thread_edits(
+    clean_texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web server's threads share one restorer; word ids dealt afresh mid-way must not mix tables."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import unspin
+
+    docs = [tokenize(unspin.spin(t, rate=0.2, seed=k, thesaurus="moby").text) for k, t in enumerate(clean_texts[:4])]
+    alone = Restorer(replace(RestoreConfig(), native=False))
+    expected = [alone(d) for d in docs]
+    shared = Restorer(replace(RestoreConfig(), native_min_words=0))
+    assert shared.load_native() and shared._native is not None
+    monkeypatch.setattr(native, "_MAX_WORDS", len(shared._native._ids) + 3_000)  # forces fresh ids between docs
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(shared, docs * 3))
+    assert got == expected * 3

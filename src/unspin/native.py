@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,6 +80,7 @@ class NativeLM:
         self._model, (self._score, self._wid, self._lib) = _c_scorer(cmu.path)
         self._n_used = np.zeros(1, dtype=np.int32)  # pocketsphinx writes how many words it used here
         self._terms = terms
+        self._lock = threading.RLock()
         self._news_tables: tuple[tuple[Any, Any], ...] | None = None
         self._reset()
 
@@ -150,9 +152,21 @@ class NativeLM:
 
     def ids(self, words: Sequence[str]) -> npt.NDArray[np.int64]:
         """Ids of ``words``; starts afresh (re-registering the term words) when the id space is full."""
-        if len(self._ids) + len(words) >= _MAX_WORDS:
-            self._reset()
-        return np.array([self.word_id(w) for w in words], dtype=np.int64)
+        return self.encode(words)[0]
+
+    def encode(self, words: Sequence[str]) -> tuple[npt.NDArray[np.int64], tuple[Any, ...]]:
+        """Ids of ``words`` and the tables they index, taken together under a lock.
+
+        Threads share a restorer (the web server): another thread's new words
+        may grow or, when the id space is full, deal the ids afresh; the
+        tables returned here always hold these ids. (The compiled functions
+        keep the GIL, so two never run at once.)
+        """
+        with self._lock:
+            if len(self._ids) + len(words) >= _MAX_WORDS:
+                self._reset()
+            ids = np.array([self.word_id(w) for w in words], dtype=np.int64)
+            return ids, self.tables()
 
     def _grow(self) -> None:
         n = 2 * len(self._cmu_wid)
@@ -192,8 +206,8 @@ class NativeLM:
 
     def logp(self, word: str, prev1: str, prev2: str) -> float:
         """``log10 P(word | prev2 prev1)``, equal float for float to the mirrored scorer's."""
-        w, h1, h2 = self.ids([word, prev1, prev2])
-        return float(_cached_logp(int(w), int(h1), int(h2), self.tables()))
+        (w, h1, h2), tables = self.encode([word, prev1, prev2])
+        return float(_cached_logp(int(w), int(h1), int(h2), tables))
 
 
 @numba.njit(cache=True)

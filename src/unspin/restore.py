@@ -305,12 +305,12 @@ class Restorer:
         wbeg = np.zeros(len(flat), dtype=np.int64)
         if len(flat) > 1:
             np.cumsum(wn[:-1], out=wbeg[1:])
-        ids = nat.ids([*sent.words, *owords, BOS, EOS])
+        ids, tables = nat.encode([*sent.words, *owords, BOS, EOS])
         n = len(sent.words)
         picked, score = native_decode(
             ids[:n], starts, np.array([a.length for a in flat], dtype=np.int64),
             np.array([a.cost for a in flat], dtype=np.float64), wbeg, wn, ids[n:-2],
-            math.log10(1.0 - rho), self.config.beam, self.config.beam_margin, int(ids[-2]), int(ids[-1]), nat.tables(),
+            math.log10(1.0 - rho), self.config.beam, self.config.beam_margin, int(ids[-2]), int(ids[-1]), tables,
         )
         return [flat[k] for k in picked.tolist()], float(score)
 
@@ -402,8 +402,8 @@ class Restorer:
         if self.native is not None:
             from .native import path_logp as native_path_logp
 
-            ids = self.native.ids([*words, BOS, EOS])
-            out: list[float] = native_path_logp(ids[:-2], int(ids[-2]), int(ids[-1]), self.native.tables()).tolist()
+            ids, tables = self.native.encode([*words, BOS, EOS])
+            out: list[float] = native_path_logp(ids[:-2], int(ids[-2]), int(ids[-1]), tables).tolist()
             return out
         lm = self.scorer.logp
         h2, h1 = BOS, BOS
