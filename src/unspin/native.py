@@ -23,6 +23,7 @@ import math
 import os
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numba
@@ -40,8 +41,12 @@ _MEMO_SIZE = 1 << 21  # slots of the score memo (32 MB); emptied when half full
 _NO_CLASS = np.nan
 
 
+@lru_cache(maxsize=4)
 def _c_scorer(path: str) -> tuple[int, Any]:
-    """Load the CMU model a second time through pocketsphinx's C API: ``(model pointer, score function)``."""
+    """Load the CMU model a second time through pocketsphinx's C API: ``(model pointer, score function)``.
+
+    One per file and process, shared by every restorer (the C scorer only reads it).
+    """
     import pocketsphinx
 
     folder = os.path.dirname(pocketsphinx.__file__)
