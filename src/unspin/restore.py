@@ -135,10 +135,6 @@ class RestoreConfig:
     # states further than this (log10) behind a position's best are dropped
     # from its beam too (0: keep all ``beam`` states)
     beam_margin: float = 3.0
-    # the first pass only estimates the rate and the repeated substitutions, and
-    # a narrower beam does that as well: dev split errors removed 8.2/38.1% at
-    # 3.0 and 8.3/38.1% at 1.5, real article 25.8% -> 27.1%, about 10% faster
-    first_pass_margin: float = 1.5
     max_span: int = 4
     scorer: str = "cmu+news"  # n-gram scorer of the decoder
     rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
@@ -290,20 +286,14 @@ class Restorer:
         base = word[:-2] if word.endswith("'s") else word
         return base in self.names or (len(text) > 1 and text.isupper())
 
-    def decode(
-        self, sent: _Sentence, arcs: list[list[Arc]], rho: float, margin: float | None = None
-    ) -> tuple[list[Arc], float]:
+    def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
         """Viterbi beam search; returns the chosen arcs (edits) in order and the path score.
-
-        ``margin`` overrides ``RestoreConfig.beam_margin``.
 
         Compiled (:func:`unspin.native.decode`) when the scorer has a native
         twin, else :meth:`decode_python`; both equal :func:`reference_decode`.
         """
-        if margin is None:
-            margin = self.config.beam_margin
         if self.native is None:
-            return self.decode_python(sent, arcs, rho, margin)
+            return self.decode_python(sent, arcs, rho)
         from .native import decode as native_decode
 
         nat = self.native
@@ -320,13 +310,11 @@ class Restorer:
         picked, score = native_decode(
             ids[:n], starts, np.array([a.length for a in flat], dtype=np.int64),
             np.array([a.cost for a in flat], dtype=np.float64), wbeg, wn, ids[n:-2],
-            math.log10(1.0 - rho), self.config.beam, margin, int(ids[-2]), int(ids[-1]), tables,
+            math.log10(1.0 - rho), self.config.beam, self.config.beam_margin, int(ids[-2]), int(ids[-1]), tables,
         )
         return [flat[k] for k in picked.tolist()], float(score)
 
-    def decode_python(
-        self, sent: _Sentence, arcs: list[list[Arc]], rho: float, margin: float | None = None
-    ) -> tuple[list[Arc], float]:
+    def decode_python(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
         """The Python Viterbi beam search (for scorers without a compiled twin).
 
         The fast twin of :func:`reference_decode`, returning the same arcs and a
@@ -349,7 +337,7 @@ class Restorer:
         states = [_Beam(BOS, BOS, 0.0, None, None)]
         for p in range(n):
             if p > 0:
-                states = _top_states(pending[p], width, self.config.beam_margin if margin is None else margin)
+                states = _top_states(pending[p], width, self.config.beam_margin)
             if states:
                 self._expand(sent.words[p], arcs[p], p, states, keep, ids, pending)
         final = _final_state(pending[n], lm, list(ids)) if n else _Beam(BOS, BOS, lm(EOS, BOS, BOS), None, None)
@@ -486,10 +474,9 @@ class Restorer:
         rho: float,
         support: Counter[tuple[str, str]] | None,
         unchanged: set[int] | None = None,
-        margin: float | None = None,
     ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
-        """Decode every sentence (beam ``margin``: see :meth:`decode`); those starting at a
-        token in ``unchanged`` are skipped unless they contain a supported substitution."""
+        """Decode every sentence; those starting at a token in ``unchanged`` are
+        skipped unless they contain a supported substitution."""
         found = []
         seen_supported = {seen for seen, _o in support} if support else set()
         for first, last in doc.sentences:
@@ -501,7 +488,7 @@ class Restorer:
             arcs = self.arcs(sent, rho, support)
             if not any(arcs):
                 continue
-            chosen, _score = self.decode(sent, arcs, rho, margin)
+            chosen, _score = self.decode(sent, arcs, rho)
             if chosen:
                 feats = self.evidence(sent, chosen, rho, support)
                 confs = [self.confidence(f) for f in feats]
@@ -597,7 +584,7 @@ class Restorer:
         """
         cfg = self.config
         self.native = self._use_native(doc)
-        found = self._pass(doc, cfg.rho, None, margin=cfg.first_pass_margin if cfg.adapt else None)
+        found = self._pass(doc, cfg.rho, None)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:
             words = max(doc.words, 1)
@@ -768,9 +755,7 @@ def _final_state(blocks: list[_Block], lm: Callable[[str, str, str], float], nam
     return _state_at(blocks, order[best_i], best)
 
 
-def reference_decode(
-    restorer: Restorer, sent: _Sentence, arcs: list[list[Arc]], rho: float, margin: float | None = None
-) -> tuple[list[Arc], float]:
+def reference_decode(restorer: Restorer, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
     """The plain Viterbi beam search that :meth:`Restorer.decode` speeds up.
 
     Kept as its test oracle: a state's transitions are scored one LM call
@@ -788,9 +773,8 @@ def reference_decode(
         if not beam:
             continue
         states = sorted(beam.items(), key=lambda kv: kv[1][0], reverse=True)[:width]
-        cut = restorer.config.beam_margin if margin is None else margin
-        if cut > 0.0:
-            floor = states[0][1][0] - cut
+        if restorer.config.beam_margin > 0.0:
+            floor = states[0][1][0] - restorer.config.beam_margin
             states = [kv for kv in states if kv[1][0] >= floor]
         w = sent.words[p]
         kc = keep if arcs[p] else 0.0
