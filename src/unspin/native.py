@@ -4,8 +4,8 @@ The restorer's hot loop asks the language model about every candidate after
 every history in its beam (about a hundred queries per word). In Python each
 query costs microseconds; here the whole Viterbi beam search of a sentence
 runs as one compiled function, which asks pocketsphinx's own C scorer
-(``ngram_tg_score``, through ``ctypes``) for the CMU trigram and reads the
-news trigram's sorted tables directly.
+(``ngram_tg_score``, through ``ctypes``) for the CMU trigram, reads hashed
+copies of the news trigram's tables, and memoises what it computed.
 
 It computes the same numbers as the Python scorers, in the same order:
 :class:`NativeLM` mirrors ``TermBoosted(Interpolated(CMUTrigram,
@@ -186,14 +186,11 @@ class NativeLM:
         if self._tables_cache is None:
             if self._news_tables is None:
                 news = self.news
-                if news is not None:
-                    self._news_tables = tuple(
-                        (np.asarray(k, dtype=np.int64), np.asarray(v, dtype=np.float64))
-                        for k, v in (news._p3, news._p2, news._bow2, news._bow1)
-                    )
+                if news is not None:  # hashed: a look-up is one or two cache misses, not twenty
+                    self._news_tables = tuple(_hash_table(*tab) for tab in (news._p3, news._p2, news._bow2, news._bow1))
                     p1, bits = news._p1_array, news._bits
                 else:
-                    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+                    empty = _hash_table(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
                     self._news_tables = (empty, empty, empty, empty)
                     p1, bits = np.zeros(1), 0
                 self._p1, self._bits = np.asarray(p1, dtype=np.float64), np.int64(bits)
@@ -215,7 +212,7 @@ class NativeLM:
         return float(_cached_logp(int(w), int(h1), int(h2), tables))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _find(keys: Any, key: int) -> Any:
     i = np.searchsorted(keys, key)
     if i < len(keys) and keys[i] == key:
@@ -223,9 +220,9 @@ def _find(keys: Any, key: int) -> Any:
     return -1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _slot_of(key: int, mask: int) -> Any:
-    """Start slot of ``key`` in the open-addressing memo (splitmix64 finaliser)."""
+    """Start slot of ``key`` in an open-addressing table (splitmix64 finaliser)."""
     h = np.uint64(key)
     h = (h ^ (h >> _S30)) * _MIX1
     h = (h ^ (h >> _S27)) * _MIX2
@@ -234,6 +231,41 @@ def _slot_of(key: int, mask: int) -> Any:
 
 
 @numba.njit(cache=True)
+def _hash_fill(keys: Any, values: Any, out_k: Any, out_v: Any) -> None:
+    mask = len(out_k) - 1
+    for i in range(len(keys)):
+        j = _slot_of(keys[i], mask)
+        while out_k[j] != -1:
+            j = (j + 1) & mask
+        out_k[j] = keys[i]
+        out_v[j] = values[i]
+
+
+def _hash_table(keys: Any, values: Any) -> tuple[Any, Any]:
+    """An open-addressing table (keys, float64 values; -1 = empty) of distinct non-negative ``keys``,
+    half full at most."""
+    size = 1 << max(4, (2 * len(keys)).bit_length())
+    out_k = np.full(size, -1, dtype=np.int64)
+    out_v = np.zeros(size, dtype=np.float64)
+    _hash_fill(np.asarray(keys, dtype=np.int64), np.asarray(values, dtype=np.float64), out_k, out_v)
+    return out_k, out_v
+
+
+@numba.njit(cache=True, inline="always")
+def _hfind(table: Any, key: int) -> Any:
+    """Slot of ``key`` in a table made by ``_hash_table``, or -1."""
+    mask = len(table) - 1
+    j = _slot_of(key, mask)
+    while True:
+        k = table[j]
+        if k == key:
+            return j
+        if k == -1:
+            return -1
+        j = (j + 1) & mask
+
+
+@numba.njit(cache=True, inline="always")
 def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
     """``_logp`` through the memo in ``t`` (emptied when half full)."""
     mk, mv, mn = t[-3], t[-2], t[-1]
@@ -255,7 +287,7 @@ def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
     return v
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
     (model, score, n_used, cmu_wid, cmu_known, cls, news_id, news_known, p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v, p1,
      bits, has_news, lam, pairs, triples, bonus, unk_logp, base, sentinel, _mk, _mv, _mn) = t
@@ -274,17 +306,17 @@ def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
     if has_news and np.isnan(c) and news_known[w]:
         nw, nv, nu = news_id[w], news_id[h1], news_id[h2]
         uv = (nu << bits) | nv
-        k = _find(p3k, (uv << bits) | nw)
+        k = _hfind(p3k, (uv << bits) | nw)
         if k >= 0:
             b = p3v[k]
         else:
-            k = _find(b2k, uv)
+            k = _hfind(b2k, uv)
             back = b2v[k] if k >= 0 else 0.0
-            k = _find(p2k, (nv << bits) | nw)
+            k = _hfind(p2k, (nv << bits) | nw)
             if k >= 0:
                 b = back + p2v[k]
             else:
-                k = _find(b1k, nv)
+                k = _hfind(b1k, nv)
                 b = back + (b1v[k] if k >= 0 else 0.0) + p1[nw]
         v = math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
     # TermBoosted._boost

@@ -142,10 +142,9 @@ class RestoreConfig:
     use_edit_model: bool = True  # confidences from the fitted edit model when one is shipped
     native: bool = True  # compiled scorer and decoder (unspin.native) when the scorer has a twin there
     # ... loaded by the first document of at least this many words and used from
-    # then on: loading it (numba's start-up) takes 0.5-0.7 s, more than it saves
-    # on a text shorter than about 3,000 words (make bench: a fresh process
-    # checked 1,583 words at 1,421 words/s with it, 1,732 without)
-    native_min_words: int = 3000
+    # then on: loading it (numba's start-up, hashing the news tables) takes about
+    # a second, more than it saves on a text shorter than about 4,000 words
+    native_min_words: int = 5000
     # log10 bonus for a word completing a technical term spinners are known to
     # mangle (expected texts of the tortured-phrase list); 0 turns it off. 2.0
     # restores 16.5% of held-out tortured phrases in sentences (14.0% at 1.5,
