@@ -138,3 +138,20 @@ def test_threads_sharing_a_restorer_get_the_single_thread_edits(
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(shared, docs * 3))
     assert got == expected * 3
+
+
+@settings(max_examples=50, deadline=None)
+@given(keys=st.sets(st.integers(0, 2**62), max_size=300), probes=st.lists(st.integers(0, 2**62), max_size=50))
+def test_hashed_tables_find_what_a_dict_finds(keys: set[int], probes: list[int]) -> None:
+    import numpy as np
+
+    ordered = sorted(keys)
+    values = np.arange(len(ordered), dtype=np.float64) * 0.5 - 3.0
+    table_k, table_v = native._hash_table(np.array(ordered, dtype=np.int64), values)
+    oracle = dict(zip(ordered, values.tolist()))
+    for key in [*ordered, *probes]:
+        slot = native._hfind(table_k, key)
+        if key in oracle:
+            assert slot >= 0 and table_v[slot] == oracle[key]
+        else:
+            assert slot == -1

@@ -69,7 +69,6 @@ EDIT_FEATURES = (
 
 
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
-
 _MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
 _KEY_BITS = 32  # a history (h2, h1) as one int: id(h2) << _KEY_BITS | id(h1)
 
@@ -234,7 +233,9 @@ class Restorer:
         # the compiled twin of the scorer and decoder, made on first use (see _use_native)
         self._native: NativeLM | None = None
         self._native_tried = False
-        self.native: NativeLM | None = None  # set while a document is decoded natively
+        # set per document by proposals(); both decoders give the same edits, so
+        # threads sharing a restorer may see either without changing a result
+        self.native: NativeLM | None = None
         # (words at a position, prev1, prev2) -> their LM scores; see decode
         self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
 
@@ -501,16 +502,19 @@ class Restorer:
     def load_native(self) -> bool:
         """Load the compiled scorer and decoder now; ``True`` if this scorer has them.
 
-        Loading takes about half a second the first time in a process
-        (numba's start-up); long-running callers (collection scans, the web
-        server) load it up front. Otherwise the first document of at least
-        ``RestoreConfig.native_min_words`` words loads it.
+        Loading takes about a second (numba's start-up the first time in a
+        process, hashing the news tables); long-running callers (collection
+        scans, evaluations, the web server) load it up front. Otherwise the
+        first document of at least ``RestoreConfig.native_min_words`` words
+        loads it.
         """
         if self._native is None and not self._native_tried and self.config.native:
             self._native_tried = True
             from .native import NativeLM
 
             self._native = NativeLM.mirror(self.scorer)
+            if self._native is not None:
+                self._native.tables()
         return self._native is not None
 
     def _use_native(self, doc: Doc) -> NativeLM | None:
