@@ -155,3 +155,15 @@ def test_hashed_tables_find_what_a_dict_finds(keys: set[int], probes: list[int])
             assert slot >= 0 and table_v[slot] == oracle[key]
         else:
             assert slot == -1
+
+
+def test_a_compiled_decoder_that_fails_to_load_falls_back_to_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: native.NativeLM) -> None:
+        raise RuntimeError("no LLVM here")
+
+    monkeypatch.setattr(native.NativeLM, "warm_up", broken)
+    r = Restorer(replace(RestoreConfig(), native_min_words=0))
+    with pytest.warns(RuntimeWarning, match="compiled decoder unavailable"):
+        assert not r.load_native()
+    edits = r(tokenize("The regulation enforcement officers informed reporters."))
+    assert r.native is None and edits  # decoded in Python

@@ -206,6 +206,14 @@ class NativeLM:
             )
         return self._tables_cache
 
+    def warm_up(self) -> None:
+        """Hash the tables and load (or, the first time, compile) every compiled function."""
+        ids, tables = self.encode(["the", "news", "<s>", "</s>"])
+        path_logp(ids[:2], int(ids[2]), int(ids[3]), tables)
+        one = np.array([0, 1], dtype=np.int64)
+        decode(ids[:1], one, one[1:], np.zeros(1), one[:1], one[1:], ids[1:2], -0.05, 8, 3.0, int(ids[2]), int(ids[3]),
+               tables)
+
     def logp(self, word: str, prev1: str, prev2: str) -> float:
         """``log10 P(word | prev2 prev1)``, equal float for float to the mirrored scorer's."""
         (w, h1, h2), tables = self.encode([word, prev1, prev2])

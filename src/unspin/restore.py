@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -512,9 +513,14 @@ class Restorer:
             self._native_tried = True
             from .native import NativeLM
 
-            self._native = NativeLM.mirror(self.scorer)
-            if self._native is not None:
-                self._native.tables()
+            try:
+                self._native = NativeLM.mirror(self.scorer)
+                if self._native is not None:
+                    self._native.warm_up()  # hashes the tables and loads (or compiles) the compiled code
+            except Exception as exc:  # a numba that cannot compile this code: the Python decoder gives the same edits
+                warnings.warn(f"unspin: compiled decoder unavailable ({type(exc).__name__}: {exc}); decoding in Python.",
+                              RuntimeWarning, stacklevel=2)
+                self._native = None
         return self._native is not None
 
     def _use_native(self, doc: Doc) -> NativeLM | None:
