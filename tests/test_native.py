@@ -167,3 +167,13 @@ def test_a_compiled_decoder_that_fails_to_load_falls_back_to_python(monkeypatch:
         assert not r.load_native()
     edits = r(tokenize("The regulation enforcement officers informed reporters."))
     assert r.native is None and edits  # decoded in Python
+
+
+def test_without_numba_decoding_stays_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "unspin.native", None)  # "import unspin.native" now raises ImportError
+    r = Restorer(replace(RestoreConfig(), native_min_words=0))
+    with pytest.warns(RuntimeWarning, match="ModuleNotFoundError"):
+        assert not r.load_native()
+    assert r(tokenize("The regulation enforcement officers informed reporters."))

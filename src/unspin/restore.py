@@ -511,13 +511,13 @@ class Restorer:
         """
         if self._native is None and not self._native_tried and self.config.native:
             self._native_tried = True
-            from .native import NativeLM
-
             try:
+                from .native import NativeLM
+
                 self._native = NativeLM.mirror(self.scorer)
                 if self._native is not None:
                     self._native.warm_up()  # hashes the tables and loads (or compiles) the compiled code
-            except Exception as exc:  # a numba that cannot compile this code: the Python decoder gives the same edits
+            except Exception as exc:  # no numba, or one that cannot compile this: the Python decoder gives the same edits
                 warnings.warn(f"unspin: compiled decoder unavailable ({type(exc).__name__}: {exc}); decoding in Python.",
                               RuntimeWarning, stacklevel=2)
                 self._native = None
