@@ -82,7 +82,7 @@ class NativeLM:
         self, cmu: CMUTrigram, news: NewsTrigram | None, lam: float, terms: frozenset[tuple[str, ...]], bonus: float
     ) -> None:
         self.cmu, self.news, self.lam, self.bonus = cmu, news, lam, bonus
-        self._model, (self._score, self._wid, self._lib) = _c_scorer(cmu.path)
+        self._model, (self._score, self._wid, _lib) = _c_scorer(cmu.path)
         self._n_used = np.zeros(1, dtype=np.int32)  # pocketsphinx writes how many words it used here
         self._terms = terms
         self._lock = threading.RLock()
@@ -98,7 +98,7 @@ class NativeLM:
         if isinstance(inner, TermBoosted):
             terms = frozenset(inner._pairs | inner._triples)
             bonus, inner = inner.bonus, inner.inner
-        if isinstance(inner, CMUTrigram) and type(inner) is CMUTrigram:
+        if type(inner) is CMUTrigram:
             cmu, news, lam = inner, None, 1.0
         elif (
             isinstance(inner, Interpolated) and type(inner.first) is CMUTrigram and type(inner.second) is NewsTrigram
@@ -152,7 +152,6 @@ class NativeLM:
         if self.news is not None:
             self._news_id[i] = self.news._ids.get(word, self.news._unk)
             self._news_known[i] = word in self.news._ids
-        self._tables_cache = None
         return i
 
     def ids(self, words: Sequence[str]) -> npt.NDArray[np.int64]:
@@ -180,6 +179,7 @@ class NativeLM:
         self._cls = np.concatenate([self._cls, np.full(n - len(self._cls), _NO_CLASS)])
         self._news_id = np.concatenate([self._news_id, np.zeros(n - len(self._news_id), dtype=np.int64)])
         self._news_known = np.concatenate([self._news_known, np.zeros(n - len(self._news_known), dtype=np.bool_)])
+        self._tables_cache = None  # new arrays; a new word alone is written into the ones the tables hold
 
     def tables(self) -> tuple[Any, ...]:
         """Everything the compiled scorer reads, as one tuple."""
@@ -378,7 +378,6 @@ def decode(
     e_score = np.empty(cap_e)
     e_back = np.empty(cap_e, dtype=np.int64)
     e_arc = np.empty(cap_e, dtype=np.int64)
-    n_e = 0
     pos_entries = np.empty((n + 1, cap), dtype=np.int64)
     pos_count = np.zeros(n + 1, dtype=np.int64)
     e_h2[0], e_h1[0], e_score[0], e_back[0], e_arc[0] = bos, bos, 0.0, -1, -1
