@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from unspin.channel import Channel, ChannelConfig
 from unspin.errors import ConfigError
 from unspin.lexicon import MOBY, PPS, WORDNET, Lexicon, load_lexicon, sources_mask
-from unspin.morph import analyses, inflect
+from unspin.morph import analyses, indefinite_article, inflect
 
 
 def _scripts_importable() -> None:
@@ -233,3 +233,19 @@ def test_build_script_reads_the_same_plain_rows_as_the_package() -> None:
     got = plain_rows(Path(str(path)))
     assert got == expected
     assert 0 < len(got) < len(rows)  # search expressions with AND/NOT are left out
+
+
+@pytest.mark.parametrize(
+    ("word", "article"),
+    [("hour", "an"), ("honest", "an"), ("union", "a"), ("one-off", "a"), ("apple", "an"), ("big", "a"),
+     ("European", "a"), ("FBI", "an"), ("US", "a"), ("MBA", "an"), ("zqxvowel", "a"), ("ozqxv", "an")],
+)
+def test_indefinite_article_follows_the_first_sound(word: str, article: str) -> None:
+    # pronunciations from the CMU dictionary; unknown words by their first letter
+    assert indefinite_article(word) == article
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_indefinite_article_is_always_a_or_an(word: str) -> None:
+    assert indefinite_article(word) in ("a", "an")

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin import restore
+from unspin.morph import indefinite_article
 from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode
 from unspin.tokenize import tokenize
 
@@ -236,3 +237,42 @@ def test_may_be_name(restorer: Restorer, text: str, expected: bool) -> None:
     from unspin.lm import lm_word
 
     assert restorer._may_be_name(text, lm_word(text)) is expected
+
+
+def test_an_edit_after_an_article_takes_the_article_it_needs(restorer: Restorer) -> None:
+    doc = tokenize("It was an enormous day for the firm.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    slot = sent.words.index("an")
+    arcs = restorer.arcs(sent, 0.15, None)
+    twins = [a for a in arcs[slot] if a.length >= 2]
+    # consonant-initial originals of "enormous" ("big", "huge") move onto the article as "a ..."
+    assert twins and all(a.words[0] == "a" and a.seen.startswith("an enormous") for a in twins)
+    assert all(indefinite_article(a.words[0]) == "an" for a in arcs[slot + 1])
+    plain = Restorer(replace(restorer.config, article_agreement=False)).arcs(sent, 0.15, None)
+    assert not [a for a in plain[slot] if a.length >= 2]
+    # the same originals, at the same costs, either way
+    moved = {(a.words[1:], a.cost) for a in twins} | {(a.words, a.cost) for a in arcs[slot + 1]}
+    assert moved == {(a.words, a.cost) for a in plain[slot + 1]}
+    best = restore("It was an enormous day for an exceptional team.", min_confidence=0.0)
+    assert all(
+        indefinite_article(e.suggestion.split(" ")[1]) == e.suggestion.split(" ")[0].lower()
+        for e in best.edits if e.text.lower().startswith(("a ", "an "))
+    )
+
+
+@pytest.mark.parametrize("style", ["random", "dictionary"])
+def test_no_edit_leaves_an_article_disagreeing_with_the_word_after_it(clean_texts: list[str], style: str) -> None:
+    import re
+
+    from unspin import spin
+
+    spun = spin("\n\n".join(clean_texts), rate=0.3, seed=1, thesaurus="moby", style=style).text
+    res = restore(spun, min_confidence=0.0)
+    assert res.edits
+    for e in res.edits:
+        words = e.suggestion.split(" ")
+        before = re.search(r"\b([Aa]n?) $", spun[: e.start])
+        if words[0].lower() in ("a", "an") and len(words) > 1:
+            assert indefinite_article(words[1]) == words[0].lower(), e
+        elif before:
+            assert indefinite_article(words[0]) == before.group(1).lower(), e

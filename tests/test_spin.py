@@ -112,3 +112,40 @@ def test_unknown_spinner_style_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError):
         Spinner("wordnet", style="quillbot")
+
+
+def test_articles_agree_with_the_replacement_unless_kept() -> None:
+    import re
+
+    from unspin.morph import indefinite_article
+
+    text = ("It was a big day and an early start for a small team. An old friend met a young actor. "
+            "She wrote an honest letter about a huge error and an easy task. ") * 2
+
+    def mismatches(t: str) -> int:
+        return sum(indefinite_article(m.group(2)) != m.group(1).lower()
+                   for m in re.finditer(r"\b([Aa]n?) ([A-Za-z][\w-]*)", t))
+
+    assert mismatches(text) == 0
+    fixed = spin(text, rate=1.0, seed=3, thesaurus="moby")
+    kept = spin(text, rate=1.0, seed=3, thesaurus="moby", fix_articles=False)
+    assert mismatches(fixed.text) == 0
+    assert mismatches(kept.text) > 0  # the same synonyms, articles left as they were
+    # a fixed article belongs to its edit: the gold alignment still undoes the spin exactly
+    changed = [e for e in fixed.edits if e.original.lower().split(" ")[0] in ("a", "an")]
+    assert changed and all(e.text.split(" ")[0].lower() != e.original.split(" ")[0].lower() for e in changed)
+    assert all(text[e.orig_start : e.orig_end] == e.original for e in fixed.edits)
+    assert [e.text.split(" ")[-1] for e in changed] == [
+        e.text for e in kept.edits if any(k.orig_end == e.orig_end for k in changed)
+    ]
+
+
+def test_cli_spin_keep_articles() -> None:
+    text = "It was a big day and an early start for a small team. " * 3
+    fixed = CliRunner().invoke(app, ["spin", "--rate", "1", "--seed", "3", "--thesaurus", "moby", "-"], input=text)
+    kept = CliRunner().invoke(app, ["spin", "--rate", "1", "--seed", "3", "--thesaurus", "moby", "--keep-articles", "-"],
+                              input=text)
+    assert fixed.exit_code == kept.exit_code == 0
+    assert fixed.output.rstrip("\n") == spin(text, rate=1.0, seed=3, thesaurus="moby").text.rstrip("\n")
+    assert kept.output.rstrip("\n") == spin(text, rate=1.0, seed=3, thesaurus="moby", fix_articles=False).text.rstrip("\n")
+    assert fixed.output != kept.output

@@ -227,8 +227,10 @@ def restore(
 
 
 def spin(
-    text: str, *, rate: float = 0.15, seed: int = 0, thesaurus: str = "wordnet", style: str = "random"
+    text: str, *, rate: float = 0.15, seed: int = 0, thesaurus: str = "wordnet", style: str = "random",
+    fix_articles: bool = True,
 ) -> SpinResult:
-    """Spin ``text`` with the reference spinner (a test-data generator; ``style``: random or dictionary)."""
+    """Spin ``text`` with the reference spinner (a test-data generator; ``style``: random or dictionary;
+    ``fix_articles=False`` leaves "a"/"an" as they were before a replaced word)."""
     text = _validate(text)
-    return Spinner(thesaurus=thesaurus, rate=rate, seed=seed, style=style)(text)
+    return Spinner(thesaurus=thesaurus, rate=rate, seed=seed, style=style, fix_articles=fix_articles)(text)

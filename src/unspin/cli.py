@@ -153,6 +153,7 @@ def spin(
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same output."),
     thesaurus: str = typer.Option("wordnet", "--thesaurus", help="Thesaurus to draw synonyms from: wordnet, mythes, moby, pps."),
     style: str = typer.Option("random", "--style", help="random (any synonym) or dictionary (one fixed common synonym per phrase, function words too)."),
+    keep_articles: bool = typer.Option(False, "--keep-articles", help="Leave 'a'/'an' before a replaced word as it was (default: make it agree, as fluent spinners do)."),
     as_json: bool = typer.Option(False, "--json", help="Also print the gold alignment of every replaced span."),
 ) -> None:
     """Reference spinner: a TEST-DATA GENERATOR for evaluating unspin.
@@ -164,7 +165,7 @@ def spin(
     Example: unspin spin --rate 0.3 --seed 1 --thesaurus wordnet --style dictionary clean.txt
     """
     text = read_input(file)
-    result = api.spin(text, rate=rate, seed=seed, thesaurus=thesaurus, style=style)
+    result = api.spin(text, rate=rate, seed=seed, thesaurus=thesaurus, style=style, fix_articles=not keep_articles)
     if as_json:
         _print_json(result.to_dict())
     else:

@@ -38,6 +38,7 @@ class EvalConfig:
     rates: tuple[float, ...] = (0.05, 0.15, 0.30)
     spinner_thesaurus: str = "wordnet"
     spinner_style: str = "random"  # or "dictionary" (see unspin.spin)
+    spinner_fix_articles: bool = True  # "a big" -> "an enormous", as fluent spinners write
     restorer_thesauri: str = "moby"
     docs_per_rate: int = 60
     clean_docs: int = 60
@@ -208,6 +209,7 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         "split": cfg.split,
         "spinner_thesaurus": cfg.spinner_thesaurus,
         "spinner_style": cfg.spinner_style,
+        "spinner_fix_articles": cfg.spinner_fix_articles,
         "restorer_thesauri": cfg.restorer_thesauri,
         "rates": {},
     }
@@ -259,7 +261,7 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         spun_texts: list[str] = []
         for k, d in enumerate(pool[: cfg.docs_per_rate]):
             spun = Spinner(thesaurus=cfg.spinner_thesaurus, rate=rate, seed=cfg.seed * 1000 + k, lexicon=lexicon,
-                           style=cfg.spinner_style)
+                           style=cfg.spinner_style, fix_articles=cfg.spinner_fix_articles)
             res = spun(d.text)
             spun_texts.append(res.text)
             t0 = time.perf_counter()
@@ -340,7 +342,7 @@ def _train_neural(cfg: EvalConfig, root: Path | None) -> tuple[Any, int] | None:
     for i, d in enumerate(docs):
         if i % 2:
             rate = cfg.rates[i % len(cfg.rates)]
-            texts.append(Spinner(cfg.spinner_thesaurus, rate, seed=10_000 + i)(d.text).text)
+            texts.append(Spinner(cfg.spinner_thesaurus, rate, seed=10_000 + i, fix_articles=cfg.spinner_fix_articles)(d.text).text)
             labels.append(1)
         else:
             texts.append(d.text)

@@ -3,15 +3,23 @@
 "mentioned" is analysed as (mention, VBD) and (mention, VBN); an original found
 for "mention" ("say") is re-inflected with the same tag ("said"). Built on
 ``lemminflect`` (Jascha Kempe, 2019), a maintained lemmatizer/inflector.
+The indefinite article agrees with the sound a word starts with ("an hour",
+"a union"), read from the CMU Pronouncing Dictionary that ``pocketsphinx`` ships.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas
 
-__all__ = ["TAG_UPOS", "analyses", "inflect"]
+__all__ = ["TAG_UPOS", "analyses", "indefinite_article", "inflect"]
+
+# ARPAbet vowels: a word whose first phone is one of these takes "an"
+_VOWEL_PHONES = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
+# letters whose names start with a vowel sound ("an FBI agent", "a UN report")
+_VOWEL_NAMED_LETTERS = frozenset("aefhilmnorsx")
 
 # Inflected Penn tags and the universal POS they belong to
 TAG_UPOS = {
@@ -63,3 +71,43 @@ def inflect(phrase: str, tag: str) -> str | None:
         return None
     words[k] = forms[0]
     return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _vowel_initial() -> dict[str, bool]:
+    """Word -> starts with a vowel sound, from the CMU dictionary (first pronunciation)."""
+    import pocketsphinx
+
+    path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
+    out: dict[str, bool] = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                word, _, phones = line.partition(" ")
+                if not word.endswith(")"):  # "word(2)": an alternative pronunciation
+                    out[word] = phones.split(" ", 1)[0].strip() in _VOWEL_PHONES
+    except OSError:  # no dictionary: fall back to spelling below
+        pass
+    return out
+
+
+def indefinite_article(word: str) -> str:
+    """``"a"`` or ``"an"`` for ``word``, by the sound it starts with.
+
+    Pronunciations come from the CMU dictionary ("an hour", "a one-off", "an
+    NATO"); a word it lacks is read by its first letter, a short acronym
+    letter by letter ("a US", "an FBI").
+
+    Example:
+        >>> [indefinite_article(w) for w in ("hour", "union", "apple", "big", "FBI")]
+        ['an', 'a', 'an', 'a', 'an']
+    """
+    head = word.split("-", 1)[0].split(" ", 1)[0]
+    low = head.lower()
+    if 1 < len(head) <= 3 and head.isupper():  # spelt out: "a US", "an FBI"
+        vowel: bool | None = low[:1] in _VOWEL_NAMED_LETTERS
+    else:
+        vowel = _vowel_initial().get(low)
+    if vowel is None:
+        vowel = low[:1] in "aeiou"
+    return "an" if vowel else "a"

@@ -46,6 +46,7 @@ from .lexicon import (
     load_terms,
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
+from .morph import indefinite_article
 
 if TYPE_CHECKING:
     from .native import NativeLM
@@ -136,6 +137,10 @@ class RestoreConfig:
     # from its beam too (0: keep all ``beam`` states)
     beam_margin: float = 3.0
     max_span: int = 4
+    # an edit after "a"/"an" that needs the other article takes the article
+    # with it ("an awesome" -> "a great"), so no restoration reads "an great"
+    # and the language model does not hold the seen article against it
+    article_agreement: bool = True
     scorer: str = "cmu+news"  # n-gram scorer of the decoder
     rescorer: str | None = None  # e.g. "hf:roberta-large": rescores each edit's options in context
     rescore_options: int = 4
@@ -277,7 +282,30 @@ class Restorer:
                     out[i].append(
                         Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand, seen_zipf, capital)
                     )
+        if cfg.article_agreement:
+            self._agree_articles(sent, out)
         return out
+
+    @staticmethod
+    def _agree_articles(sent: _Sentence, out: list[list[Arc]]) -> None:
+        """Move each arc that follows "a"/"an" and needs the other article onto
+        the article, with the article it needs (in place): no edit leaves "an
+        great". Arcs that agree with the seen article stay, so a mismatched
+        one remains the clue it is ("a excellent" was "a great")."""
+        for i in range(len(out) - 1):
+            article = sent.words[i]
+            if article not in ("a", "an") or not sent.joined[i] or not out[i + 1]:
+                continue
+            agree: list[Arc] = []
+            for arc in out[i + 1]:
+                need = indefinite_article(arc.words[0])
+                if need == article:
+                    agree.append(arc)
+                else:
+                    out[i].append(arc._replace(
+                        i=i, length=arc.length + 1, words=(need, *arc.words), seen=f"{article} {arc.seen}",
+                    ))
+            out[i + 1] = agree
 
     def _may_be_name(self, text: str, word: str) -> bool:
         """Could a capitalised token be (part of) a name: a common first or last name,

@@ -3,7 +3,9 @@
 It imitates commercial article spinners so the evaluation has spun text with
 a known gold alignment: about ``rate`` of the content words and multi-word
 expressions are replaced by one random synonym from the chosen thesaurus,
-inflection and casing kept, sometimes several words for one and the reverse.
+inflection and casing kept, sometimes several words for one and the reverse;
+"a"/"an" before a replaced phrase is made to agree with it ("a big" -> "an
+enormous"), as fluent spinners do (``fix_articles=False`` leaves it).
 Like a real spinner's dictionary, a phrase spun twice in one document gets the
 same synonym both times. Deterministic for a seed. Evaluate with a thesaurus the restorer does not use.
 
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 
 from .doc import WORD
 from .lexicon import FUNCTION_WORDS, Lexicon, load_lexicon, sources_mask
-from .morph import analyses, inflect
+from .morph import analyses, indefinite_article, inflect
 from .restore import apply_case
 from .tokenize import tokenize
 
@@ -91,6 +93,7 @@ class Spinner:
         lexicon: Lexicon | None = None,
         style: str = "random",
         dictionary_seed: int = 0,
+        fix_articles: bool = True,
     ):
         from .errors import ConfigError
 
@@ -100,6 +103,7 @@ class Spinner:
             raise ConfigError(f"Unknown spinner style {style!r}. Choose from: {', '.join(STYLES)}.")
         self.style = style
         self.dictionary_seed = dictionary_seed
+        self.fix_articles = fix_articles
         self.mask = sources_mask(thesaurus)
         self.thesaurus = thesaurus
         self.rate = rate
@@ -186,7 +190,14 @@ class Spinner:
                 syn = dictionary[key]
             else:  # draws on every use, so a seed gives the same text as before styles existed
                 syn = dictionary.setdefault(key, rng.choice(opts))
-            chosen.append((a, b, apply_case(syn, [t.text for t in toks[a:b]])))
+            new = apply_case(syn, [t.text for t in toks[a:b]])
+            if self.fix_articles and a > 0 and toks[a - 1].lower in ("a", "an") and not used[a - 1] \
+                    and toks[a - 1].kind == WORD and text[toks[a - 1].end : toks[a].start] == " ":
+                need = indefinite_article(syn)
+                if need != toks[a - 1].lower:  # "a big" -> "an enormous", as fluent spinners write
+                    used[a - 1] = True
+                    a, new = a - 1, f"{apply_case(need, [toks[a - 1].text])} {new}"
+            chosen.append((a, b, new))
         chosen.sort()
         parts: list[str] = []
         edits: list[GoldEdit] = []
