@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from unspin.detect import DetectorModel, FingerprintMatcher, load_detector
 from unspin.lexicon import load_fingerprints
 from unspin.tokenize import tokenize
@@ -36,3 +41,29 @@ def test_detector_probability_and_verdict() -> None:
     assert model.probability({"edit_mass": 0.3}) > 0.95
     assert model.verdict(0.9) == "spun" and model.verdict(0.1) == "clean" and model.verdict(0.5) == "uncertain"
     assert isinstance(load_detector(), DetectorModel)
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> FingerprintMatcher:
+    return FingerprintMatcher()
+
+
+def _fingerprint_words() -> list[str]:
+    words = sorted({w for p in list(load_fingerprints())[:400] for w in p.split(" ")})
+    return words + ["the", "of", "and", ",", ".", "\n", "Counterfeit", "CONSCIOUSNESS", "-"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_fingerprint_words()), min_size=1, max_size=40))
+def test_fast_matcher_matches_the_reference(words: list[str]) -> None:
+    # word salad of fingerprint words: many partial and overlapping phrases
+    doc = tokenize(" ".join(words))
+    assert _matcher()(doc) == _matcher().reference_call(doc)
+
+
+def test_fast_matcher_matches_the_reference_on_text(clean_texts: list[str]) -> None:
+    fps = list(load_fingerprints())
+    text = " ".join(f"{t[:300]} {fps[k * 37 % len(fps)]}." for k, t in enumerate(clean_texts))
+    doc = tokenize(text)
+    fast = _matcher()(doc)
+    assert len(fast) >= len(clean_texts) and fast == _matcher().reference_call(doc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -30,15 +31,28 @@ class FingerprintMatcher:
     def __init__(self, fingerprints: dict[str, Fingerprint] | None = None) -> None:
         self.fingerprints = load_fingerprints() if fingerprints is None else fingerprints
         self.max_words = max((p.count(" ") + 1 for p in self.fingerprints), default=1)
+        # first word -> words in the longest fingerprint it starts: most words start none
+        self._longest: dict[str, int] = {}
+        for p in self.fingerprints:
+            first, n = p.split(" ", 1)[0], min(p.count(" ") + 1, _MAX_FP_WORDS)
+            self._longest[first] = max(n, self._longest.get(first, 0))
 
     def __call__(self, doc: Doc) -> list[Span]:
+        return self._match(doc, lambda word, room: min(self._longest.get(word, 0), room))
+
+    def reference_call(self, doc: Doc) -> list[Span]:
+        """Slow, obvious twin of ``__call__`` (tries every span at every word); a test oracle."""
+        return self._match(doc, lambda _word, room: min(self.max_words, _MAX_FP_WORDS, room))
+
+    def _match(self, doc: Doc, longest: Callable[[str, int], int]) -> list[Span]:
+        """Longest fingerprint first at each word; ``longest(word, room)`` caps the span tried."""
         toks = doc.tokens
         spans: list[Span] = []
         i = 0
         while i < len(toks):
             hit = None
             if toks[i].kind == WORD:
-                for n in range(min(self.max_words, _MAX_FP_WORDS, len(toks) - i), 1, -1):
+                for n in range(longest(toks[i].lower, len(toks) - i), 1, -1):
                     span = toks[i : i + n]
                     if any(t.kind != WORD for t in span):
                         continue

@@ -41,11 +41,18 @@ def analyses(word: str) -> tuple[tuple[str, str], ...]:
         for lemma in lemmas:
             if lemma == word:
                 continue
-            forms = getAllInflections(lemma, upos=upos)
+            forms = _inflections(lemma, upos)
             for tag in _UPOS_TAGS.get(upos, ()):
                 if word in forms.get(tag, ()):
                     out.append((lemma, tag))
     return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=200_000)
+def _inflections(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's inflections of a lemma, once per lemma: every tag of it is
+    asked for, and lemminflect deep-copies its answer on each call. Read only."""
+    return getAllInflections(lemma, upos=upos)  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=200_000)
@@ -66,7 +73,7 @@ def inflect(phrase: str, tag: str) -> str | None:
     head = words[k]
     if upos not in _upos_of(head):
         return None
-    forms = getAllInflections(head, upos=upos).get(tag)
+    forms = _inflections(head, upos).get(tag)
     if not forms:
         return None
     words[k] = forms[0]
