@@ -50,7 +50,7 @@ def _matcher() -> FingerprintMatcher:
 
 def _fingerprint_words() -> list[str]:
     words = sorted({w for p in list(load_fingerprints())[:400] for w in p.split(" ")})
-    return words + ["the", "of", "and", ",", ".", "\n", "Counterfeit", "CONSCIOUSNESS", "-"]
+    return [*words, "the", "of", "and", ",", ".", "\n", "Counterfeit", "CONSCIOUSNESS", "-"]
 
 
 @settings(max_examples=150, deadline=None)
