@@ -223,7 +223,9 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
         "Random style: any synonym of the thesaurus entry, content words only. Dictionary style: one fixed, "
         "common synonym per phrase for every document, connectives and adverbs too, and every occurrence of a "
         "phrase in its dictionary rewritten, so the original is left nowhere in the text (as in the real spun "
-        "article; closer to measured commercial spinners).",
+        "article; closer to measured commercial spinners). In both styles an \"a\" or \"an\" before a replaced "
+        "phrase is made to agree with it (\"a big\" -> \"an enormous\"), as fluent spinners write, so a "
+        "mismatched article (\"a enormous\") gives the restorer no clue real spinners would not leave.",
         "",
     ]
     for r in runs:
