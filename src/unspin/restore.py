@@ -47,6 +47,7 @@ from .lexicon import (
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
 from .morph import indefinite_article
+from .topic import DocumentTopic, load_vectors
 
 if TYPE_CHECKING:
     from .native import NativeLM
@@ -156,6 +157,12 @@ class RestoreConfig:
     # bench/pps_context.py) with news restoration and damage unchanged on the
     # dev split; 3.0 restores more phrases but costs news precision
     term_bonus: float = 2.0
+    # log10 bonus per unit of topical fit an original has over the seen phrase
+    # (unspin.topic: spinners pick senses the document is not about); 0 turns
+    # it off. Documents with fewer content words than topic_min_words have no
+    # topic to speak of and get none
+    topic_weight: float = 2.0
+    topic_min_words: int = 20
     channel: ChannelConfig = field(default_factory=ChannelConfig)
 
 
@@ -246,8 +253,12 @@ class Restorer:
         self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
 
     # -- lattice ---------------------------------------------------------
-    def arcs(self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None) -> list[list[Arc]]:
-        """Arcs starting at each slot, with channel costs for rate ``rho``."""
+    def arcs(
+        self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None,
+        topic: DocumentTopic | None = None,
+    ) -> list[list[Arc]]:
+        """Arcs starting at each slot, with channel costs for rate ``rho`` (and the
+        topical fit of each original in the document ``topic``, if given)."""
         cfg = self.config
         log_rho = math.log10(rho)
         out: list[list[Arc]] = [[] for _ in sent.tokens]
@@ -266,6 +277,7 @@ class Restorer:
                 if not cands:  # most spans of two or more words: skip the frequency look-up too
                     continue
                 seen_zipf = self.channel.zipf(seen)
+                seen_fit = topic.fit(seen) if topic is not None else None
                 capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
                 capital_cost = 0.0
                 if capital:
@@ -279,6 +291,10 @@ class Restorer:
                     cost -= capital_cost
                     if support and support.get((seen, cand.original), 0) > 0:
                         cost += cfg.support_boost
+                    if seen_fit is not None and topic is not None:
+                        fit = topic.fit(cand.original)
+                        if fit is not None:
+                            cost += cfg.topic_weight * (fit - seen_fit)
                     out[i].append(
                         Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand, seen_zipf, capital)
                     )
@@ -503,6 +519,7 @@ class Restorer:
         rho: float,
         support: Counter[tuple[str, str]] | None,
         unchanged: set[int] | None = None,
+        topic: DocumentTopic | None = None,
     ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
         """Decode every sentence; those starting at a token in ``unchanged`` are
         skipped unless they contain a supported substitution."""
@@ -514,7 +531,7 @@ class Restorer:
                 continue
             if unchanged and first in unchanged and not self._mentions(sent, seen_supported):
                 continue
-            arcs = self.arcs(sent, rho, support)
+            arcs = self.arcs(sent, rho, support, topic)
             if not any(arcs):
                 continue
             chosen, _score = self.decode(sent, arcs, rho)
@@ -610,6 +627,13 @@ class Restorer:
         """Restore ``doc``: return the edits (spans with suggestions), in order."""
         return [span for span, _f in self.proposals(doc)]
 
+    def topic(self, doc: Doc) -> DocumentTopic | None:
+        """The document's topical centre for the topic term, or ``None`` (turned off, or too few words)."""
+        if not self.config.topic_weight:
+            return None
+        topic = load_vectors().document(lm_word(t.text) for t in doc.tokens if t.kind == WORD)
+        return topic if topic.words >= self.config.topic_min_words else None
+
     def proposals(self, doc: Doc, skip_unchanged: bool = True) -> list[tuple[Span, dict[str, float]]]:
         """Every edit of the best paths with the evidence behind it (for fitting).
 
@@ -621,7 +645,8 @@ class Restorer:
         """
         cfg = self.config
         self.native = self._use_native(doc)
-        found = self._pass(doc, cfg.rho, None)
+        topic = self.topic(doc)
+        found = self._pass(doc, cfg.rho, None, None, topic)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:
             words = max(doc.words, 1)
@@ -637,7 +662,7 @@ class Restorer:
             if skip_unchanged and rho <= cfg.rho:
                 edited = {s.first for s, _a, _c, _f in found}
                 unchanged = {first for first, _last in doc.sentences} - edited
-            found = self._pass(doc, rho, support, unchanged)
+            found = self._pass(doc, rho, support, unchanged, topic)
         spans = []
         for sent, arc, conf, feats in found:
             toks = sent.tokens[arc.i : arc.i + arc.length]
