@@ -18,6 +18,7 @@ from .lexicon import sources_mask
 from .restore import RestoreConfig, Restorer
 from .spin import Spinner, SpinResult
 from .tokenize import tokenize
+from .topic import load_vectors
 
 __all__ = ["Report", "Restoration", "check", "restore", "spin"]
 
@@ -87,7 +88,10 @@ def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
 
 def _preload(scorer: str = DEFAULT_SCORER, adapt: bool = True, thesauri: str = "all") -> None:
     """Load the resources and the compiled decoder of a setting now (for long-running callers)."""
-    _restorer(_config(scorer, adapt, thesauri)).load_native()
+    restorer = _restorer(_config(scorer, adapt, thesauri))
+    restorer.load_native()
+    if restorer.config.topic_weight:
+        load_vectors()
 
 
 def _validate(text: object) -> str:
