@@ -276,3 +276,19 @@ def test_no_edit_leaves_an_article_disagreeing_with_the_word_after_it(clean_text
             assert indefinite_article(words[1]) == words[0].lower(), e
         elif before:
             assert indefinite_article(words[0]) == before.group(1).lower(), e
+
+
+def test_article_twins_only_for_originals_that_need_the_other_article() -> None:
+    from unspin.restore import Arc
+
+    doc = tokenize("They had a plethora of ideas.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    k = sent.words.index("a")
+    out: list[list[Arc]] = [[] for _ in sent.words]
+    out[k + 1] = [Arc(k + 1, 1, (w,), -2.0, "plethora", None) for w in ("lot", "abundance", "hour")]
+    out[k + 1].append(Arc(k + 1, 1, ("a", "lot"), -2.5, "plethora", None))  # its own determiner: no "an a lot"
+    Restorer._agree_articles(sent, out)
+    assert [a.words for a in out[k + 1]] == [("lot",), ("a", "lot")]
+    twins = {a.words: a for a in out[k]}
+    assert twins.keys() == {("an", "abundance"), ("an", "hour")}
+    assert all(a.i == k and a.length == 2 and a.seen == "a plethora" and a.cost == -2.0 for a in twins.values())

@@ -101,7 +101,7 @@ def _vowel_initial() -> dict[str, bool]:
 def indefinite_article(word: str) -> str:
     """``"a"`` or ``"an"`` for ``word``, by the sound it starts with.
 
-    Pronunciations come from the CMU dictionary ("an hour", "a one-off", "an
+    Pronunciations come from the CMU dictionary ("an hour", "a one-off", "a
     NATO"); a word it lacks is read by its first letter, a short acronym
     letter by letter ("a US", "an FBI").
 

@@ -71,6 +71,9 @@ EDIT_FEATURES = (
 )
 
 
+# an original that starts with its own determiner ("a lot") takes no article before it
+_DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each"])
+
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
 _MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
 _KEY_BITS = 32  # a history (h2, h1) as one int: id(h2) << _KEY_BITS | id(h1)
@@ -314,7 +317,7 @@ class Restorer:
                 continue
             agree: list[Arc] = []
             for arc in out[i + 1]:
-                need = indefinite_article(arc.words[0])
+                need = article if arc.words[0] in _DETERMINERS else indefinite_article(arc.words[0])
                 if need == article:
                     agree.append(arc)
                 else:
