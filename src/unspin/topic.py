@@ -50,8 +50,8 @@ class WordVectors:
         self.ids = {w: i for i, w in enumerate(words)}
         self.vectors = vectors
         self.base = vectors @ centre
-        v64 = vectors.astype(np.float64)
-        self._norm2 = np.einsum("ij,ij->i", v64, v64)
+        self._v64 = vectors.astype(np.float64)  # 20 MB, converted once rather than per document
+        self._norm2 = np.einsum("ij,ij->i", self._v64, self._v64)
 
     def document(self, words: Iterable[str]) -> DocumentTopic:
         """The topical centre of a document given its lower-case words (function words are skipped)."""
@@ -75,7 +75,7 @@ class DocumentTopic:
             centre += c * vectors.vectors[i]
         self._centre_norm2 = float(centre @ centre)
         # one product for the whole vocabulary: then a word's fit is a few scalar operations
-        self._dots = vectors.vectors.astype(np.float64) @ centre
+        self._dots = vectors._v64 @ centre
         self._cache: dict[str, float | None] = {}
 
     def _word_fit(self, i: int) -> float | None:
