@@ -169,7 +169,8 @@ class NativeLM:
         with self._lock:
             if len(self._ids) + len(words) >= _MAX_WORDS:
                 self._reset()
-            ids = np.array([self.word_id(w) for w in words], dtype=np.int64)
+            get = self._ids.get  # most words are known: skip the call for them
+            ids = np.array([i if (i := get(w)) is not None else self.word_id(w) for w in words], dtype=np.int64)
             return ids, self.tables()
 
     def _grow(self) -> None:
