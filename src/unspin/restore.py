@@ -74,6 +74,9 @@ EDIT_FEATURES = (
 # an original that starts with its own determiner ("a lot") takes no article before it
 _DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each"])
 
+# per seen phrase: its zipf, each candidate's words, the document-independent part of its cost, the candidates
+_Options = tuple[float, tuple[tuple[str, ...], ...], tuple[float, ...], tuple[Candidate, ...]]
+
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
 _MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
 _KEY_BITS = 32  # a history (h2, h1) as one int: id(h2) << _KEY_BITS | id(h1)
@@ -254,6 +257,7 @@ class Restorer:
         self.native: NativeLM | None = None
         # (words at a position, prev1, prev2) -> their LM scores; see decode
         self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
+        self._options_memo: dict[str, _Options | None] = {}
 
     # -- lattice ---------------------------------------------------------
     def arcs(
@@ -276,31 +280,26 @@ class Restorer:
                 if length > 1 and not sent.joined[j - 2]:
                     break
                 seen = " ".join(sent.words[i:j])
-                cands = self.channel.candidates(seen)
-                if not cands:  # most spans of two or more words: skip the frequency look-up too
+                options = self._options(seen)
+                if not options:
                     continue
-                seen_zipf = self.channel.zipf(seen)
+                seen_zipf, words_of, bases, cands = options
                 seen_fit = topic.fit(seen) if topic is not None else None
                 capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
                 capital_cost = 0.0
                 if capital:
                     named = any(self._may_be_name(t.text, w) for t, w in zip(sent.tokens[i:j], sent.words[i:j]))
                     capital_cost = cfg.capital_penalty if named else cfg.title_penalty
-                for cand in cands:
-                    cost = log_rho + cfg.channel_scale * cand.log_q - cfg.margin
-                    if cfg.unigram_discount:
-                        diff = cand.unigram - seen_zipf
-                        cost -= cfg.unigram_discount * (diff if cfg.symmetric_discount else max(0.0, diff))
-                    cost -= capital_cost
+                slot = out[i]
+                for words, base, cand in zip(words_of, bases, cands):
+                    cost = log_rho + base - capital_cost
                     if support and support.get((seen, cand.original), 0) > 0:
                         cost += cfg.support_boost
                     if seen_fit is not None and topic is not None:
                         fit = topic.fit(cand.original)
                         if fit is not None:
                             cost += cfg.topic_weight * (fit - seen_fit)
-                    out[i].append(
-                        Arc(i, length, tuple(cand.original.split(" ")), cost, seen, cand, seen_zipf, capital)
-                    )
+                    slot.append(Arc(i, length, words, cost, seen, cand, seen_zipf, capital))
         if cfg.article_agreement:
             self._agree_articles(sent, out)
         return out
@@ -325,6 +324,33 @@ class Restorer:
                         i=i, length=arc.length + 1, words=(need, *arc.words), seen=f"{article} {arc.seen}",
                     ))
             out[i + 1] = agree
+
+    def _options(self, seen: str) -> _Options | None:
+        """The seen phrase's zipf and, per candidate, its words and the part of its
+        arc cost that holds in every document (the channel, less the margin and the
+        unigram discount), and the candidates. Memoised per phrase; ``None``
+        without candidates. Tuples of strings and of floats only, besides the
+        channel's own candidate tuple, so the garbage collector soon stops
+        tracking them."""
+        if seen in self._options_memo:
+            return self._options_memo[seen]
+        cfg = self.config
+        cands = self.channel.candidates(seen)
+        out = None
+        if cands:  # most spans of two or more words have none: skip the frequency look-up too
+            seen_zipf = self.channel.zipf(seen)
+            bases = []
+            for cand in cands:
+                base = cfg.channel_scale * cand.log_q - cfg.margin
+                if cfg.unigram_discount:
+                    diff = cand.unigram - seen_zipf
+                    base -= cfg.unigram_discount * (diff if cfg.symmetric_discount else max(0.0, diff))
+                bases.append(base)
+            out = (seen_zipf, tuple(tuple(c.original.split(" ")) for c in cands), tuple(bases), cands)
+        if len(self._options_memo) > 500_000:
+            self._options_memo.clear()
+        self._options_memo[seen] = out
+        return out
 
     def _may_be_name(self, text: str, word: str) -> bool:
         """Could a capitalised token be (part of) a name: a common first or last name,
