@@ -49,7 +49,7 @@ class WordVectors:
     def __init__(self, words: list[str], vectors: npt.NDArray[np.float32], centre: npt.NDArray[np.float32]) -> None:
         self.ids = {w: i for i, w in enumerate(words)}
         self.vectors = vectors
-        self.base = vectors @ centre
+        self.base = np.einsum("ij,j->i", vectors, centre)
         self._v64 = vectors.astype(np.float64)  # 20 MB, converted once rather than per document
         self._norm2 = np.einsum("ij,ij->i", self._v64, self._v64)
 
@@ -74,8 +74,10 @@ class DocumentTopic:
         for i, c in counts.items():
             centre += c * vectors.vectors[i]
         self._centre_norm2 = float(centre @ centre)
-        # one product for the whole vocabulary: then a word's fit is a few scalar operations
-        self._dots = vectors._v64 @ centre
+        # one product for the whole vocabulary: then a word's fit is a few scalar operations.
+        # einsum, not BLAS: OpenBLAS threads left spinning after each call took the other
+        # scan worker's core (2 workers ran slower than 1)
+        self._dots = np.einsum("ij,j->i", vectors._v64, centre)
         self._cache: dict[str, float | None] = {}
 
     def _word_fit(self, i: int) -> float | None:
