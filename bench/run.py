@@ -135,13 +135,15 @@ def accuracy(docs: int, quick: bool) -> list[dict]:
     return runs
 
 
-VARIANTS = [
-    ("default: cmu+news + edit model + document adaptation", "cmu+news", True, True),
-    ("cmu+news, no edit model (decoder posterior as confidence)", "cmu+news", True, False),
-    ("cmu+news, no document adaptation (one pass)", "cmu+news", False, True),
-    ("cmu (CMU trigram alone) + edit model", "cmu", True, True),
-    ("cmu, no edit model", "cmu", True, False),
-    ("cmu+web, no edit model", "cmu+web", True, False),
+VARIANTS: list[tuple[str, str, bool, bool, dict[str, object]]] = [
+    ("default: cmu+news + edit model + document adaptation", "cmu+news", True, True, {}),
+    ("cmu+news, no topic term (topic_weight 0)", "cmu+news", True, True, {"topic_weight": 0.0}),
+    ("cmu+news, no article agreement", "cmu+news", True, True, {"article_agreement": False}),
+    ("cmu+news, no edit model (decoder posterior as confidence)", "cmu+news", True, False, {}),
+    ("cmu+news, no document adaptation (one pass)", "cmu+news", False, True, {}),
+    ("cmu (CMU trigram alone) + edit model", "cmu", True, True, {}),
+    ("cmu, no edit model", "cmu", True, False, {}),
+    ("cmu+web, no edit model", "cmu+web", True, False, {}),
 ]
 
 
@@ -153,13 +155,14 @@ def variants(docs: int, quick: bool) -> list[dict]:
     from unspin.evaluate import EvalConfig, run_evaluation
 
     out = []
-    for label, scorer, adapt, edit_model in VARIANTS:
+    for label, scorer, adapt, edit_model, overrides in VARIANTS:
         print(f"variant: {label}", file=sys.stderr, flush=True)
-        rc = replace(api._config(scorer, adapt, "moby"), use_edit_model=edit_model)
+        rc = replace(api._config(scorer, adapt, "moby"), use_edit_model=edit_model, **overrides)  # type: ignore[arg-type]
         r = run_evaluation(EvalConfig(quick=quick, spinner_thesaurus="wordnet", restorer_thesauri="moby",
                                       docs_per_rate=docs, clean_docs=docs, rates=(0.15, 0.30), mrpc_groups=0,
                                       restore_config=rc, baselines=()))
-        out.append({"label": label, "scorer": scorer, "adapt": adapt, "edit_model": edit_model, **r})
+        out.append({"label": label, "scorer": scorer, "adapt": adapt, "edit_model": edit_model, "overrides": overrides,
+                    **r})
     return out
 
 
