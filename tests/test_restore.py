@@ -286,9 +286,11 @@ def test_article_twins_only_for_originals_that_need_the_other_article() -> None:
     k = sent.words.index("a")
     out: list[list[Arc]] = [[] for _ in sent.words]
     out[k + 1] = [Arc(k + 1, 1, (w,), -2.0, "plethora", None) for w in ("lot", "abundance", "hour")]
-    out[k + 1].append(Arc(k + 1, 1, ("a", "lot"), -2.5, "plethora", None))  # its own determiner: no "an a lot"
+    out[k + 1] += [Arc(k + 1, 1, w, -2.5, "plethora", None) for w in (("a", "lot"), ("some",))]
     Restorer._agree_articles(sent, out)
-    assert [a.words for a in out[k + 1]] == [("lot",), ("a", "lot")]
+    assert [a.words for a in out[k + 1]] == [("lot",)]
     twins = {a.words: a for a in out[k]}
-    assert twins.keys() == {("an", "abundance"), ("an", "hour")}
-    assert all(a.i == k and a.length == 2 and a.seen == "a plethora" and a.cost == -2.0 for a in twins.values())
+    # an original with its own determiner replaces the article: "a lot of", not "a a lot of" or "an a lot"
+    assert twins.keys() == {("an", "abundance"), ("an", "hour"), ("a", "lot"), ("some",)}
+    assert all(a.i == k and a.length == 2 and a.seen == "a plethora" for a in twins.values())
+    assert [twins[w].cost for w in (("an", "abundance"), ("an", "hour"), ("a", "lot"), ("some",))] == [-2.0, -2.0, -2.5, -2.5]

@@ -71,7 +71,7 @@ EDIT_FEATURES = (
 )
 
 
-# an original that starts with its own determiner ("a lot") takes no article before it
+# an original that starts with its own determiner ("a lot", "some") takes no article before it
 _DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each"])
 
 # per seen phrase: its zipf, each candidate's words, the document-independent part of its cost, the candidates
@@ -308,21 +308,25 @@ class Restorer:
     def _agree_articles(sent: _Sentence, out: list[list[Arc]]) -> None:
         """Move each arc that follows "a"/"an" and needs the other article onto
         the article, with the article it needs (in place): no edit leaves "an
-        great". Arcs that agree with the seen article stay, so a mismatched
-        one remains the clue it is ("a excellent" was "a great")."""
+        great". An original with its own determiner ("a lot", "some") replaces
+        the article too, so none leaves "a some". Arcs that agree with the seen
+        article stay, so a mismatched one remains the clue it is ("a
+        excellent" was "a great")."""
         for i in range(len(out) - 1):
             article = sent.words[i]
             if article not in ("a", "an") or not sent.joined[i] or not out[i + 1]:
                 continue
             agree: list[Arc] = []
             for arc in out[i + 1]:
-                need = article if arc.words[0] in _DETERMINERS else indefinite_article(arc.words[0])
-                if need == article:
-                    agree.append(arc)
+                if arc.words[0] in _DETERMINERS:
+                    words = arc.words
                 else:
-                    out[i].append(arc._replace(
-                        i=i, length=arc.length + 1, words=(need, *arc.words), seen=f"{article} {arc.seen}",
-                    ))
+                    need = indefinite_article(arc.words[0])
+                    if need == article:
+                        agree.append(arc)
+                        continue
+                    words = (need, *arc.words)
+                out[i].append(arc._replace(i=i, length=arc.length + 1, words=words, seen=f"{article} {arc.seen}"))
             out[i + 1] = agree
 
     def _options(self, seen: str) -> _Options | None:
