@@ -662,8 +662,8 @@ class Restorer:
 
     def topic(self, doc: Doc) -> DocumentTopic | None:
         """The document's topical centre for the topic term, or ``None`` (turned off, or too few words)."""
-        if not self.config.topic_weight:
-            return None
+        if not self.config.topic_weight or doc.words < self.config.topic_min_words:
+            return None  # (a short text does not load the vectors at all)
         topic = load_vectors().document(lm_word(t.text) for t in doc.tokens if t.kind == WORD)
         return topic if topic.words >= self.config.topic_min_words else None
 
