@@ -76,6 +76,7 @@ _DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "s
 
 # per seen phrase: its zipf, each candidate's words, the document-independent part of its cost, the candidates
 _Options = tuple[float, tuple[tuple[str, ...], ...], tuple[float, ...], tuple[Candidate, ...]]
+_UNSEEN = object()
 
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
 _MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
@@ -336,8 +337,9 @@ class Restorer:
         without candidates. Tuples of strings and of floats only, besides the
         channel's own candidate tuple, so the garbage collector soon stops
         tracking them."""
-        if seen in self._options_memo:
-            return self._options_memo[seen]
+        hit = self._options_memo.get(seen, _UNSEEN)  # one look-up: another thread may clear the memo
+        if hit is not _UNSEEN:
+            return hit  # type: ignore[return-value]
         cfg = self.config
         cands = self.channel.candidates(seen)
         out = None
