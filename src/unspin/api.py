@@ -93,9 +93,16 @@ def _preload(scorer: str = DEFAULT_SCORER, adapt: bool = True, thesauri: str = "
     restorer.load_native()
     if restorer.config.topic_weight:
         load_vectors()
-    # what is loaded now lives as long as the process: take it out of the cyclic
-    # collector's sight, whose full passes over it took 60-90 ms each (one every
-    # few documents; gc.freeze, as pre-fork servers do)
+    _freeze_loaded()
+
+
+@lru_cache(maxsize=1)
+def _freeze_loaded() -> None:
+    """Once per process: what the first preload loaded lives as long as the process,
+    so take it out of the cyclic collector's sight, whose full passes over it took
+    60-90 ms each (one every few documents; gc.freeze, as pre-fork servers do).
+    Not again on later calls (scan workers preload per batch), which would also
+    freeze whatever a batch left behind."""
     gc.freeze()
 
 
