@@ -2,14 +2,31 @@ from __future__ import annotations
 
 import math
 import runpy
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wordfreq import top_n_list, zipf_frequency
 
 from unspin.errors import ConfigError, ResourceError
-from unspin.lm import NAME, NUM, CMUTrigram, Interpolated, NewsTrigram, get_option_scorer, get_scorer, lm_word
+from unspin.lm import (
+    _CLASS_LOGP,
+    _UNK_ZIPF_OFFSET,
+    NAME,
+    NUM,
+    UNK,
+    CMUTrigram,
+    Interpolated,
+    NewsTrigram,
+    get_option_scorer,
+    get_scorer,
+    lm_word,
+    unknown_logp,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"
 
@@ -21,6 +38,29 @@ def test_cmu_scores_are_log10_and_clamped() -> None:
     assert lm.logp(NUM, "in", "<s>") == lm.logp(NUM, "on", "<s>")
     assert lm_word("2004") == NUM and lm_word("Said") == "said"
     assert NAME != NUM
+
+
+def test_unknown_words_score_by_their_web_frequency() -> None:
+    lm = get_scorer("cmu")
+    common, rare = "hashtag", "zzqxv"  # neither is in the CMU vocabulary; wordfreq knows the first
+    assert not lm.known(common) and not lm.known(rare)
+    assert lm.logp(rare, "the", "<s>") == unknown_logp(rare) == -_UNK_ZIPF_OFFSET
+    assert lm.logp(rare, "the", "<s>") < lm.logp(common, "the", "<s>") <= _CLASS_LOGP[UNK]
+
+
+def test_the_unknown_word_offset_matches_the_models_own_rare_words() -> None:
+    """The offset is CMU's unigram of the words it knows against their wordfreq zipf."""
+    lm = get_scorer("cmu")
+    gaps = [lm.logp(w, "<unk>", "<unk>") - (zipf_frequency(w, "en") - _UNK_ZIPF_OFFSET)
+            for w in top_n_list("en", 40_000)[20_000:22_000] if w.isalpha() and lm.known(w)]
+    assert len(gaps) > 1000
+    assert abs(statistics.median(gaps)) < 0.3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=20))
+def test_unknown_logp_stays_between_the_floor_and_the_class(word: str) -> None:
+    assert -_UNK_ZIPF_OFFSET <= unknown_logp(word) <= _CLASS_LOGP[UNK]
 
 
 def test_score_options_prefers_the_fluent_option() -> None:

@@ -17,7 +17,7 @@ from unspin.tokenize import tokenize
 
 # words the models know, class tokens, unknown words and the words of listed terms
 VOCAB = ["the", "of", "said", "people", "government", "foreign", "minister", "chinese", "it", "was", "prices",
-         "rose", "deep", "learning", "artificial", "intelligence", "neural", "network", "zzqxv", "blorfing",
+         "rose", "deep", "learning", "artificial", "intelligence", "neural", "network", "zzqxv", "blorfing", "hashtag", "emoji",
          NUM, NAME, UNK, BOS, EOS]
 
 

@@ -5,8 +5,9 @@ decoder asks it about a sentence and candidate replacements at some positions.
 The default is the CMU US-English trigram shipped by PyPI ``pocketsphinx``
 (72k words). It has no case, punctuation or digits, so words are mapped first:
 numbers become a class token, and unknown words get a class score (capitalised
-names one, other unknown words a lower one) instead of the model's huge
-out-of-vocabulary sentinel.
+names one) instead of the model's huge out-of-vocabulary sentinel. Other
+unknown words score as rare as their web frequency says (``unknown_logp``),
+never above the rare-word class.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from .errors import ConfigError, ResourceError
 
-__all__ = ["BOS", "EOS", "NAME", "NUM", "UNK", "CMUTrigram", "Interpolated", "NewsTrigram", "OptionScorer", "Scorer", "TermBoosted", "WebBigram", "get_option_scorer", "get_scorer", "lm_word"]
+__all__ = ["BOS", "EOS", "NAME", "NUM", "UNK", "CMUTrigram", "Interpolated", "NewsTrigram", "OptionScorer", "Scorer", "TermBoosted", "WebBigram", "get_option_scorer", "get_scorer", "lm_word", "unknown_logp"]
 
 BOS, EOS = "<s>", "</s>"
 NUM, NAME, UNK = "<num>", "<name>", "<unk>"
@@ -27,6 +28,24 @@ _LOG10_BASE = 4.3427276862669e-05  # log10(1.0001): pocketsphinx scores are log 
 _OOV_SENTINEL = -1000.0
 # class scores (log10) for words the model does not know
 _CLASS_LOGP = {NUM: -2.6, NAME: -3.6, UNK: -5.5}
+# CMU's unigram of the words it has is about zipf - 9.1 for wordfreq zipf 1 to
+# 4 (median per half-zipf bin); a word it lacks is scored the same way
+_UNK_ZIPF_OFFSET = 9.1
+
+
+@lru_cache(maxsize=200_000)
+def unknown_logp(word: str) -> float:
+    """log10 probability of a word the model lacks: its web frequency (``wordfreq``
+    zipf - 9.1; a word wordfreq lacks too gets -9.1), at most the rare-word class score.
+
+    One score for every unknown word let a rare original the model lacks
+    ("purdah") beat a rarer known seen word ("separatism") on the language
+    model alone; a spinner's odd coinage ("darkish") kept a class score above
+    most of the words it replaced.
+    """
+    from wordfreq import zipf_frequency
+
+    return min(_CLASS_LOGP[UNK], zipf_frequency(word, "en") - _UNK_ZIPF_OFFSET)
 
 
 def lm_word(text: str, capitalized_context: bool = False) -> str:
@@ -156,10 +175,10 @@ class CMUTrigram(_SentenceScoring):
         if word in _CLASS_LOGP:
             return _CLASS_LOGP[word]
         if not self.known(word):
-            return _CLASS_LOGP[UNK]
+            return unknown_logp(word)
         # unknown history words make pocketsphinx back off by itself
         v: float = self._prob([word, prev1, prev2]) * _LOG10_BASE
-        return _CLASS_LOGP[UNK] if v < _OOV_SENTINEL else v
+        return _CLASS_LOGP[UNK] if v < _OOV_SENTINEL else v  # (a known word: never, in practice)
 
 class WebBigram(_SentenceScoring):
     """Google web bigram counts as a scorer (mixed with CMU as ``cmu+web``).

@@ -30,7 +30,18 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from .lm import _CLASS_LOGP, _LOG10_BASE, _OOV_SENTINEL, UNK, CMUTrigram, Interpolated, NewsTrigram, Scorer, TermBoosted
+from .lm import (
+    _CLASS_LOGP,
+    _LOG10_BASE,
+    _OOV_SENTINEL,
+    UNK,
+    CMUTrigram,
+    Interpolated,
+    NewsTrigram,
+    Scorer,
+    TermBoosted,
+    unknown_logp,
+)
 
 __all__ = ["NativeLM", "decode", "path_logp"]
 
@@ -117,6 +128,7 @@ class NativeLM:
         self._cmu_wid = np.full(cap, -1, dtype=np.int32)
         self._cmu_known = np.zeros(cap, dtype=np.bool_)
         self._cls = np.full(cap, _NO_CLASS, dtype=np.float64)
+        self._unk = np.full(cap, _CLASS_LOGP[UNK], dtype=np.float64)  # a word CMU lacks: unknown_logp
         self._news_id = np.zeros(cap, dtype=np.int64)
         self._news_known = np.zeros(cap, dtype=np.bool_)
         pairs: list[int] = []
@@ -148,6 +160,7 @@ class NativeLM:
         if word in _CLASS_LOGP:
             self._cls[i] = _CLASS_LOGP[word]
         self._cmu_known[i] = self.cmu.known(word)
+        self._unk[i] = _CLASS_LOGP[UNK] if self._cmu_known[i] or word in _CLASS_LOGP else unknown_logp(word)
         self._cmu_wid[i] = self._wid(self._model, word.encode("utf-8", "replace"))
         if self.news is not None:
             self._news_id[i] = self.news._ids.get(word, self.news._unk)
@@ -178,6 +191,7 @@ class NativeLM:
         self._cmu_wid = np.concatenate([self._cmu_wid, np.full(n - len(self._cmu_wid), -1, dtype=np.int32)])
         self._cmu_known = np.concatenate([self._cmu_known, np.zeros(n - len(self._cmu_known), dtype=np.bool_)])
         self._cls = np.concatenate([self._cls, np.full(n - len(self._cls), _NO_CLASS)])
+        self._unk = np.concatenate([self._unk, np.full(n - len(self._unk), _CLASS_LOGP[UNK])])
         self._news_id = np.concatenate([self._news_id, np.zeros(n - len(self._news_id), dtype=np.int64)])
         self._news_known = np.concatenate([self._news_known, np.zeros(n - len(self._news_known), dtype=np.bool_)])
         self._tables_cache = None  # new arrays; a new word alone is written into the ones the tables hold
@@ -202,7 +216,7 @@ class NativeLM:
                 p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v,
                 self._p1, self._bits, self.news is not None, float(self.lam),
                 self._pairs, self._triples, float(self.bonus),
-                float(_CLASS_LOGP[UNK]), float(_LOG10_BASE), float(_OOV_SENTINEL),
+                self._unk, float(_LOG10_BASE), float(_OOV_SENTINEL),
                 self._memo_k, self._memo_v, self._memo_n,
             )
         return self._tables_cache
@@ -299,17 +313,17 @@ def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
 @numba.njit(cache=True, inline="always")
 def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
     (model, score, n_used, cmu_wid, cmu_known, cls, news_id, news_known, p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v, p1,
-     bits, has_news, lam, pairs, triples, bonus, unk_logp, base, sentinel, _mk, _mv, _mn) = t
+     bits, has_news, lam, pairs, triples, bonus, unk, base, sentinel, _mk, _mv, _mn) = t
     # CMUTrigram._uncached
     c = cls[w]
     if not np.isnan(c):
         a = c
     elif not cmu_known[w]:
-        a = unk_logp
+        a = unk[w]
     else:
         a = score(model, cmu_wid[w], cmu_wid[h1], cmu_wid[h2], n_used) * base
         if a < sentinel:
-            a = unk_logp
+            a = unk[w]
     v = a
     # Interpolated._mix: class tokens and words the news model lacks stay CMU's
     if has_news and np.isnan(c) and news_known[w]:
