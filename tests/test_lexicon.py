@@ -50,6 +50,22 @@ def test_channel_reinflects_candidates() -> None:
         assert c.log_q <= 1e-9
 
 
+def _log_q(ch: Channel, seen: str, original: str) -> float:
+    return next(q for o, q, _m, _z, _r in ch._direct(seen, True) if o == original)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(["house", "begin", "quick", "argue"]), st.floats(0.5, 3.0))
+def test_sharpened_channel_is_normalised_and_raises_weight_ratios_to_its_power(original: str, sharp: float) -> None:
+    lex = load_lexicon()
+    flat, sharpened = Channel(lex, ChannelConfig(sharpness=1.0)), Channel(lex, ChannelConfig(sharpness=sharp))
+    seen = [s for s, _m in lex.synonyms(original)]
+    q_flat = np.array([_log_q(flat, s, original) for s in seen])
+    q_sharp = np.array([_log_q(sharpened, s, original) for s in seen])
+    assert np.isclose((10.0**q_sharp).sum(), 1.0) and np.isclose((10.0**q_flat).sum(), 1.0)
+    assert np.allclose(q_sharp - q_sharp[0], sharp * (q_flat - q_flat[0]))
+
+
 @pytest.mark.parametrize(("a", "b"), [("increase", "decrease"), ("success", "failure"), ("strong", "weak")])
 def test_antonyms_are_not_synonyms(a: str, b: str) -> None:
     # Moby links these pairs; WordNet marks them as antonyms, so the build drops them
@@ -133,7 +149,7 @@ def test_closer_meaning_weighs_more(similarity: float) -> None:
     ch = Channel(lex, ChannelConfig(similarity=similarity))
     (b,) = ch.candidates("b")
     (c,) = ch.candidates("c")
-    assert c.log_q - b.log_q == pytest.approx(similarity * 0.6, abs=1e-6)
+    assert c.log_q - b.log_q == pytest.approx(ch.config.sharpness * similarity * 0.6, abs=1e-6)
     assert 10**b.log_q + 10**c.log_q == pytest.approx(1.0)
     # a lexicon without similarities weighs the pairs alike, whatever the setting
     plain = Channel(Lexicon(phrases, src, dst, mask, np.array([40, 40, 40], dtype=np.uint8)),
