@@ -294,3 +294,18 @@ def test_article_twins_only_for_originals_that_need_the_other_article() -> None:
     assert twins.keys() == {("an", "abundance"), ("an", "hour"), ("a", "lot"), ("some",)}
     assert all(a.i == k and a.length == 2 and a.seen == "a plethora" for a in twins.values())
     assert [twins[w].cost for w in (("an", "abundance"), ("an", "hour"), ("a", "lot"), ("some",))] == [-2.0, -2.0, -2.5, -2.5]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["m", "k", "b", "x", "C", "M"]), st.integers(1, 999))
+def test_lone_letters_get_no_candidates(letter: str, amount: int) -> None:
+    """A unit, initial or list mark ("£5m", "vitamin C") is never an edit: the
+    thesauri list "m" and "k" for "thousand", and BBC money sums read "£5m"."""
+    from unspin.lexicon import load_lexicon, lone_letter
+
+    assert lone_letter(letter) and letter.lower() in load_lexicon()  # the thesauri do offer originals
+    doc = tokenize(f"The firm paid £{amount}{letter} and {amount} {letter} more for vitamin {letter} last year.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    arcs = Restorer(RestoreConfig()).arcs(sent, 0.15, None)
+    assert not [a for slot in arcs for a in slot if lone_letter(a.seen)]
+    assert not lone_letter("a") and not lone_letter("I") and not lone_letter("km")

@@ -149,3 +149,15 @@ def test_cli_spin_keep_articles() -> None:
     assert fixed.output.rstrip("\n") == spin(text, rate=1.0, seed=3, thesaurus="moby").text.rstrip("\n")
     assert kept.output.rstrip("\n") == spin(text, rate=1.0, seed=3, thesaurus="moby", fix_articles=False).text.rstrip("\n")
     assert fixed.output != kept.output
+
+
+@pytest.mark.parametrize("thesaurus", ["wordnet", "moby"])
+def test_lone_letters_are_never_spun(thesaurus: str) -> None:
+    from unspin.lexicon import lone_letter
+    from unspin.spin import Spinner
+
+    text = "Sales rose to £5m, or 3 m units, in the U.S. and in Europe, with vitamin C in group B. " * 4
+    for seed in range(6):
+        res = Spinner(thesaurus, rate=0.9, seed=seed)(text)
+        assert res.edits
+        assert not [e for e in res.edits if lone_letter(e.original)]

@@ -37,6 +37,7 @@ __all__ = [
     "load_lexicon",
     "load_names",
     "load_terms",
+    "lone_letter",
     "plain_phrase",
     "read_lexicon",
     "sources_mask",
@@ -58,6 +59,14 @@ STRUCTURAL_WORDS = frozenset(
      "i", "me", "my", "mine", "this", "these", "those", "that", "there", "here", "who", "whom", "whose", "which",
      "what", "s", "t", "not", "no", "nor"]
 )
+
+
+
+def lone_letter(word: str) -> bool:
+    """A one-letter word other than "a" and "I": a unit, initial or list mark
+    ("5 m", "U.S.", "vitamin C"), which spinners leave alone."""
+    return len(word) == 1 and word.lower() not in ("a", "i")
+
 
 MOBY, MYTHES, MYTHES_RELATED, WORDNET, PPS = 1, 2, 4, 8, 16
 #: Thesaurus names accepted by ``--thesaurus`` and the restorer's ``sources``.

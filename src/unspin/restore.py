@@ -44,6 +44,7 @@ from .lexicon import (
     load_lexicon,
     load_names,
     load_terms,
+    lone_letter,
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
 from .morph import indefinite_article
@@ -280,6 +281,8 @@ class Restorer:
                     break
                 if length > 1 and not sent.joined[j - 2]:
                     break
+                if length == 1 and lone_letter(sent.words[i]):
+                    continue  # "5 m", "U.S.": spinners leave lone letters alone
                 seen = " ".join(sent.words[i:j])
                 options = self._options(seen)
                 if not options:

@@ -31,7 +31,7 @@ import random
 from dataclasses import dataclass
 
 from .doc import WORD
-from .lexicon import FUNCTION_WORDS, Lexicon, load_lexicon, sources_mask
+from .lexicon import FUNCTION_WORDS, Lexicon, load_lexicon, lone_letter, sources_mask
 from .morph import analyses, indefinite_article, inflect
 from .restore import apply_case
 from .tokenize import tokenize
@@ -158,6 +158,8 @@ class Spinner:
                 if any(text[span[k].end : span[k + 1].start] != " " for k in range(n - 1)):
                     continue
                 low = [t.lower for t in span]
+                if n == 1 and lone_letter(low[0]):
+                    continue
                 if n == 1 and low[0] in FUNCTION_WORDS and (
                     self.style == "random" or low[0] not in _SPINNABLE_FUNCTION
                 ):
