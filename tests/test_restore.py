@@ -25,6 +25,8 @@ def test_apply_case() -> None:
     assert apply_case("foreign minister", ["Overseas", "Minister"]) == "Foreign Minister"
     assert apply_case("said", ["MENTIONED"]) == "SAID"
     assert apply_case("said", ["mentioned"]) == "said"
+    assert apply_case("united states", ["USA"]) == "United States"  # an acronym spelled out
+    assert apply_case("foreign minister", ["OVERSEAS", "MINISTER"]) == "FOREIGN MINISTER"
 
 
 @pytest.mark.parametrize(

@@ -192,11 +192,17 @@ class Arc(NamedTuple):
 
 
 def apply_case(suggestion: str, seen_tokens: list[str]) -> str:
-    """Give ``suggestion`` the casing pattern of the text it replaces."""
+    """Give ``suggestion`` the casing pattern of the text it replaces.
+
+    One word in capitals that becomes several is an acronym spelled out:
+    "USA" -> "United States", not "UNITED STATES".
+    """
     if not seen_tokens:
         return suggestion
     letters = "".join(seen_tokens)
     if len(letters) > 1 and letters.isupper():
+        if len(seen_tokens) == 1 and " " in suggestion:
+            return " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
         return suggestion.upper()
     if len(seen_tokens) > 1 and all(t[:1].isupper() for t in seen_tokens):
         return " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
