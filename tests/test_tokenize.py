@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspin.doc import WORD
+from unspin.doc import SYMBOL, WORD
 from unspin.tokenize import tokenize
 
 
@@ -41,3 +42,34 @@ def test_words_count_words_and_numbers() -> None:
     doc = tokenize("In 2004, prices rose 5%.")
     assert doc.words == 5
     assert sum(t.kind == WORD for t in doc.tokens) == 3
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["www.bbc.co.uk/news", "https://example.com/help/area?costs=1&x=y", "http://a.b/c", "press.office@example.org",
+     "@nytimes", "#BlackLivesMatter"],
+)
+def test_links_are_one_symbol_token_and_end_no_sentence(link: str) -> None:
+    doc = tokenize(f"See {link}, then call. It is fine.")
+    tokens = [(t.text, t.kind) for t in doc.tokens]
+    assert (link, SYMBOL) in tokens  # trailing punctuation stays outside
+    assert len(doc.sentences) == 2
+    assert doc.words == 6  # See, then, call, It, is, fine
+
+
+def test_links_get_no_edits() -> None:
+    """A restorer must not rewrite "help" or "costs" inside a web address."""
+    from unspin.restore import RestoreConfig, Restorer, _Sentence
+
+    text = "Read https://example.com/help/costs/area and www.nations.org/growth/help for the help and costs."
+    doc = tokenize(text)
+    links = [(t.start, t.end) for t in doc.tokens if t.kind == SYMBOL]
+    assert len(links) == 2
+    restorer = Restorer(RestoreConfig())
+    for first, last in doc.sentences:
+        sent = _Sentence(doc, first, last)
+        arcs = [a for slot in restorer.arcs(sent, 0.3, None) for a in slot]
+        assert arcs  # "help" and "costs" outside the links do get candidates
+        for a in arcs:
+            start, end = sent.tokens[a.i].start, sent.tokens[a.i + a.length - 1].end
+            assert not any(s < end and start < e for s, e in links)
