@@ -47,7 +47,7 @@ def test_words_count_words_and_numbers() -> None:
 @pytest.mark.parametrize(
     "link",
     ["www.bbc.co.uk/news", "https://example.com/help/area?costs=1&x=y", "http://a.b/c", "press.office@example.org",
-     "@nytimes", "#BlackLivesMatter"],
+     "@nytimes", "#BlackLivesMatter", '<a href="/news/area">', "</p>", "<br/>"],
 )
 def test_links_are_one_symbol_token_and_end_no_sentence(link: str) -> None:
     doc = tokenize(f"See {link}, then call. It is fine.")

@@ -14,12 +14,14 @@ __all__ = ["tokenize"]
 
 # Words keep inner apostrophes and hyphens ("Kazakhstan's", "don't", "six-nation"):
 # the language model's vocabulary has such words whole.
-# A web address, e-mail address, @handle or #hashtag is one symbol token:
-# spinners pass it through, and its parts ("news" in bbc.co.uk/news) must
-# never be edited or end a sentence. Trailing punctuation stays outside.
+# A web address, e-mail address, @handle, #hashtag or HTML/XML tag is one
+# symbol token: spinners pass it through, and its parts ("news" in
+# bbc.co.uk/news, "class" in <p class="lead">) must never be edited, counted
+# as words or end a sentence. Trailing punctuation stays outside.
 _TOKEN_RE = re.compile(
     r"""
-    (?P<link>(?:(?:https?|ftp)://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’”]
+    (?P<link><[A-Za-z/!?][^<>]*>
+           | (?:(?:https?|ftp)://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’”]
            | [\w.+-]+@[^\W_](?:[\w-]*\w)?(?:\.[^\W_](?:[\w-]*\w)?)+
            | (?<![\w@#])[@#][^\W\d_]\w*)
   | (?P<number>\d+(?:[.,:/]\d+)*%?)
