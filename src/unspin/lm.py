@@ -4,10 +4,10 @@ A scorer gives ``log10 P(word | prev2 prev1)`` for lower-cased words; the
 decoder asks it about a sentence and candidate replacements at some positions.
 The default is the CMU US-English trigram shipped by PyPI ``pocketsphinx``
 (72k words). It has no case, punctuation or digits, so words are mapped first:
-numbers become a class token, and unknown words get a class score (capitalised
-names one) instead of the model's huge out-of-vocabulary sentinel. Other
-unknown words score as rare as their web frequency says (``unknown_logp``),
-never above the rare-word class.
+numbers become a class token, and a word the model lacks (names included:
+words are lower-cased) scores as rare as its web frequency says
+(``unknown_logp``), never above a rare-word class score, instead of the
+model's huge out-of-vocabulary sentinel.
 """
 
 from __future__ import annotations
@@ -126,8 +126,8 @@ class _SentenceScoring:
 class CMUTrigram(_SentenceScoring):
     """The CMU US-English trigram from ``pocketsphinx``, with class back-off.
 
-    Unknown capitalised words score as a name class, numbers as a number
-    class, other unknown words as a rare-word class. Probabilities are cached.
+    Numbers score as a number class; words the model lacks by their web
+    frequency (``unknown_logp``). Probabilities are cached.
     """
 
     name = "cmu"
