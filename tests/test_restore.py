@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from unspin import restore
 from unspin.morph import indefinite_article
-from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode
+from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode, opens_clause
 from unspin.tokenize import tokenize
 
 
@@ -26,6 +26,12 @@ def test_apply_case() -> None:
     assert apply_case("said", ["MENTIONED"]) == "SAID"
     assert apply_case("said", ["mentioned"]) == "said"
     assert apply_case("united states", ["USA"]) == "United States"  # an acronym spelled out
+    assert apply_case("united states", ["America"], sentence_start=False) == "United States"  # a name
+    assert apply_case("as well", ["Additionally"]) == "As well"  # a sentence start
+    assert apply_case("said", ["Mentioned"], sentence_start=False) == "Said"
+    text = 'He said: "Additionally, ships came (Mostly) from America.'
+    assert [opens_clause(text, text.index(w)) for w in ("He", "Additionally", "Mostly", "America")] == [
+        True, True, True, False]
     assert apply_case("foreign minister", ["OVERSEAS", "MINISTER"]) == "FOREIGN MINISTER"
 
 

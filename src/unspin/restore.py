@@ -63,6 +63,7 @@ __all__ = [
     "apply_case",
     "brute_force_decode",
     "load_edit_model",
+    "opens_clause",
     "reference_decode",
 ]
 
@@ -191,24 +192,33 @@ class Arc(NamedTuple):
     capital: bool = False
 
 
-def apply_case(suggestion: str, seen_tokens: list[str]) -> str:
+def apply_case(suggestion: str, seen_tokens: list[str], sentence_start: bool = True) -> str:
     """Give ``suggestion`` the casing pattern of the text it replaces.
 
-    One word in capitals that becomes several is an acronym spelled out:
-    "USA" -> "United States", not "UNITED STATES".
+    One word in capitals that becomes several is an acronym spelled out
+    ("USA" -> "United States", not "UNITED STATES"); one capitalised word
+    inside a sentence that becomes several is a name or title ("America" ->
+    "United States"); at a sentence start only the first word is capitalised.
     """
     if not seen_tokens:
         return suggestion
+    title = " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
     letters = "".join(seen_tokens)
     if len(letters) > 1 and letters.isupper():
-        if len(seen_tokens) == 1 and " " in suggestion:
-            return " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
-        return suggestion.upper()
-    if len(seen_tokens) > 1 and all(t[:1].isupper() for t in seen_tokens):
-        return " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
+        return title if len(seen_tokens) == 1 and " " in suggestion else suggestion.upper()
+    if all(t[:1].isupper() for t in seen_tokens) and (len(seen_tokens) > 1 or not sentence_start):
+        return title
     if seen_tokens[0][:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion
+
+
+def opens_clause(text: str, start: int) -> bool:
+    """Does the word at ``start`` open the text, a quotation, a bracket or what follows a colon?
+
+    A capital there is the sentence's, not a name's (see ``apply_case``).
+    """
+    return text[:start].rstrip()[-1:] in ("", '"', "“", "‘", "'", "(", ":")
 
 
 class _Sentence:
@@ -711,7 +721,8 @@ class Restorer:
         for sent, arc, conf, feats in found:
             toks = sent.tokens[arc.i : arc.i + arc.length]
             start, end = toks[0].start, toks[-1].end
-            suggestion = apply_case(" ".join(arc.words), [t.text for t in toks])
+            suggestion = apply_case(" ".join(arc.words), [t.text for t in toks],
+                                    sentence_start=arc.i == 0 or opens_clause(doc.text, start))
             span = Span(
                 start=start,
                 end=end,
