@@ -73,3 +73,15 @@ def test_links_get_no_edits() -> None:
         for a in arcs:
             start, end = sent.tokens[a.i].start, sent.tokens[a.i + a.length - 1].end
             assert not any(s < end and start < e for s, e in links)
+
+
+@pytest.mark.parametrize("piece", ["a.", "ab.cd+", "x@", "a.b@", "<a ", "www."])
+def test_long_runs_without_spaces_do_not_hang(piece: str) -> None:
+    """Not a speed test: a quadratic pattern takes about a minute here, linear well under a second."""
+    import time
+
+    text = piece * 100_000
+    t = time.perf_counter()
+    doc = tokenize(text)
+    assert time.perf_counter() - t < 15.0
+    assert "".join(text[t.start : t.end] for t in doc.tokens) == text.replace(" ", "")

@@ -17,12 +17,13 @@ __all__ = ["tokenize"]
 # A web address, e-mail address, @handle, #hashtag or HTML/XML tag is one
 # symbol token: spinners pass it through, and its parts ("news" in
 # bbc.co.uk/news, "class" in <p class="lead">) must never be edited, counted
-# as words or end a sentence. Trailing punctuation stays outside.
+# as words or end a sentence. Trailing punctuation stays outside. An e-mail
+# address is only tried where its local part starts, so "a.a.a..." stays linear.
 _TOKEN_RE = re.compile(
     r"""
     (?P<link><[A-Za-z/!?][^<>]*>
            | (?:(?:https?|ftp)://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’”]
-           | [\w.+-]+@[^\W_](?:[\w-]*\w)?(?:\.[^\W_](?:[\w-]*\w)?)+
+           | (?<![\w.+-])[\w.+-]+@[^\W_](?:[\w-]*\w)?(?:\.[^\W_](?:[\w-]*\w)?)+
            | (?<![\w@#])[@#][^\W\d_]\w*)
   | (?P<number>\d+(?:[.,:/]\d+)*%?)
   | (?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)
