@@ -61,7 +61,6 @@ STRUCTURAL_WORDS = frozenset(
 )
 
 
-
 def lone_letter(word: str) -> bool:
     """A one-letter word other than "a" and "I": a unit, initial or list mark
     ("5 m", "U.S.", "vitamin C"), which spinners leave alone."""

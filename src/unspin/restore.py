@@ -218,7 +218,10 @@ def opens_clause(text: str, start: int) -> bool:
 
     A capital there is the sentence's, not a name's (see ``apply_case``).
     """
-    return text[:start].rstrip()[-1:] in ("", '"', "“", "‘", "'", "(", ":")
+    k = start
+    while k > 0 and text[k - 1].isspace():  # walk back, not slice: this runs once per edit of a long text
+        k -= 1
+    return k == 0 or text[k - 1] in ('"', "“", "‘", "'", "(", ":")
 
 
 class _Sentence:
