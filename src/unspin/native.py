@@ -144,8 +144,10 @@ class NativeLM:
         self._triples = np.array(sorted(triples), dtype=np.int64)
         self._tables_cache: tuple[Any, ...] | None = None
         # memo of computed scores: a document's second pass asks the same questions again
-        self._memo_k = np.full(_MEMO_SIZE, -1, dtype=np.int64)
-        self._memo_v = np.zeros(_MEMO_SIZE, dtype=np.float64)
+        # key and value side by side (slot j: key at 2j, value's bits at 2j + 1), so a
+        # look-up touches one cache line; the float view reads the values
+        self._memo_k = np.full(2 * _MEMO_SIZE, -1, dtype=np.int64)
+        self._memo_v = self._memo_k.view(np.float64)
         self._memo_n = np.zeros(1, dtype=np.int64)
 
     def word_id(self, word: str) -> int:
@@ -293,19 +295,20 @@ def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
     """``_logp`` through the memo in ``t`` (emptied when half full)."""
     mk, mv, mn = t[-3], t[-2], t[-1]
     key = (w << 42) | (h1 << 21) | h2
-    mask = len(mk) - 1
+    size = len(mk) >> 1
+    mask = size - 1
     j = _slot_of(key, mask)
-    while mk[j] != -1:
-        if mk[j] == key:
-            return mv[j]
+    while mk[2 * j] != -1:
+        if mk[2 * j] == key:
+            return mv[2 * j + 1]
         j = (j + 1) & mask
     v = _logp(w, h1, h2, t)
-    if mn[0] * 2 >= len(mk):
-        mk[:] = -1
+    if mn[0] * 2 >= size:
+        mk[::2] = -1
         mn[0] = 0
         j = _slot_of(key, mask)
-    mk[j] = key
-    mv[j] = v
+    mk[2 * j] = key
+    mv[2 * j + 1] = v
     mn[0] += 1
     return v
 
@@ -363,14 +366,31 @@ def path_logp(words: Any, bos: int, eos: int, t: Any) -> Any:
     return out
 
 
+@numba.njit(cache=True, inline="always")
+def _entry_key(tgt: int, h2: int, h1: int) -> Any:
+    return (np.int64(tgt) << 42) | (h2 << 21) | h1
+
+
 @numba.njit(cache=True)
-def _slot(pos_entries: Any, pos_count: Any, t: int, e_h2: Any, e_h1: Any, h2: int, h1: int) -> Any:
-    """Index of the entry with history ``(h2, h1)`` at position ``t``, or -1."""
-    for j in range(pos_count[t]):
-        e = pos_entries[t, j]
-        if e_h1[e] == h1 and e_h2[e] == h2:
-            return e
-    return -1
+def _slot(hk: Any, hv: Any, key: int) -> Any:
+    """Hash slot of the entry with ``key`` (position, history), or of the empty slot it would take."""
+    mask = len(hk) - 1
+    j = _slot_of(key, mask)
+    while hk[j] != -1 and hk[j] != key:
+        j = (j + 1) & mask
+    return j
+
+
+@numba.njit(cache=True)
+def _rehash(hk: Any, hv: Any) -> tuple[Any, Any]:
+    """The entry index table at twice the size."""
+    nk = np.full(2 * len(hk), -1, dtype=np.int64)
+    nv = np.empty(2 * len(hk), dtype=np.int64)
+    for i in range(len(hk)):
+        if hk[i] != -1:
+            j = _slot(nk, nv, hk[i])
+            nk[j], nv[j] = hk[i], hv[i]
+    return nk, nv
 
 
 @numba.njit(cache=True)
@@ -395,6 +415,9 @@ def decode(
     e_arc = np.empty(cap_e, dtype=np.int64)
     pos_entries = np.empty((n + 1, cap), dtype=np.int64)
     pos_count = np.zeros(n + 1, dtype=np.int64)
+    # (position, history) -> entry: an open-addressing table at most half full
+    hk = np.full(1 << 12, -1, dtype=np.int64)
+    hv = np.empty(1 << 12, dtype=np.int64)
     e_h2[0], e_h1[0], e_score[0], e_back[0], e_arc[0] = bos, bos, 0.0, -1, -1
     n_e = 1
     pos_entries[0, 0] = 0
@@ -433,8 +456,9 @@ def decode(
                         s += _cached_logp(ow, x1, x2, t)
                         x2, x1 = x1, ow
                     n2, n1, tgt = x2, x1, p + arc_len[k]
-                old = _slot(pos_entries, pos_count, tgt, e_h2, e_h1, n2, n1)
-                if old < 0:
+                key = _entry_key(tgt, n2, n1)
+                hj = _slot(hk, hv, key)
+                if hk[hj] == -1:
                     if n_e == len(e_h2):
                         e_h2 = np.concatenate((e_h2, np.empty(n_e, dtype=np.int64)))
                         e_h1 = np.concatenate((e_h1, np.empty(n_e, dtype=np.int64)))
@@ -448,9 +472,14 @@ def decode(
                     e_h2[n_e], e_h1[n_e], e_score[n_e], e_back[n_e], e_arc[n_e] = n2, n1, s, src, k if k >= a0 else -1
                     pos_entries[tgt, pos_count[tgt]] = n_e
                     pos_count[tgt] += 1
+                    hk[hj], hv[hj] = key, n_e
                     n_e += 1
-                elif s > e_score[old]:
-                    e_score[old], e_back[old], e_arc[old] = s, src, k if k >= a0 else -1
+                    if 2 * n_e > len(hk):
+                        hk, hv = _rehash(hk, hv)
+                else:
+                    old = hv[hj]
+                    if s > e_score[old]:
+                        e_score[old], e_back[old], e_arc[old] = s, src, k if k >= a0 else -1
     best, best_e = -np.inf, -1
     for j in range(pos_count[n]):
         e = pos_entries[n, j]
