@@ -22,6 +22,18 @@ def test_check_and_restore_never_raise_on_unicode(text: str) -> None:
     unspin.restore(text)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.text(alphabet=st.sampled_from("!?.,;:-*#()[]{}\"'/\\|~ \n\u2014\U0001F600\U0001F44D"), min_size=1, max_size=200)
+    .filter(lambda t: t.strip()))
+def test_text_without_words_is_not_called_spun(text: str) -> None:
+    # no words, no evidence: the document score once read all-zero features
+    # (0 = log10 of one edit per word) and called such text spun at p = 1.00
+    report = unspin.check(text)
+    assert report.words == 0
+    assert report.verdict == "clean"
+    assert report.spun_probability < 0.1
+
+
 def test_bad_arguments() -> None:
     with pytest.raises(InputError):
         unspin.check(b"bytes")  # type: ignore[arg-type]

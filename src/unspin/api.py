@@ -147,18 +147,20 @@ def _analyse(
     edits: list[Span] = []
     fps: list[Span] = []
     words = 0
+    weight = 0  # chunks weigh by their words; one without any (only symbols) counts as one
     feats: dict[str, float] = {}
     for offset, chunk in _chunks(text):
         doc = tokenize(chunk)
         words += doc.words
+        weight += max(1, doc.words)
         chunk_edits = restorer(doc)
         chunk_fps = _matcher()(doc) if fingerprints else []
         f = doc_features(doc, chunk_edits, chunk_fps)
         for k, v in f.items():
-            feats[k] = feats.get(k, 0.0) + v * doc.words
+            feats[k] = feats.get(k, 0.0) + v * max(1, doc.words)
         edits.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in chunk_edits)
         fps.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in chunk_fps)
-    feats = {k: v / max(1, words) for k, v in feats.items()}
+    feats = {k: v / weight for k, v in feats.items()}
     return edits, fps, words, feats
 
 
