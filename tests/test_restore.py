@@ -33,6 +33,31 @@ def test_apply_case() -> None:
     assert [opens_clause(text, text.index(w)) for w in ("He", "Additionally", "Mostly", "America")] == [
         True, True, True, False]
     assert apply_case("foreign minister", ["OVERSEAS", "MINISTER"]) == "FOREIGN MINISTER"
+    # in a sentence written in capitals throughout, capitals stay capitals
+    assert apply_case("one other", ["ANOTHER"], shouting=True) == "ONE OTHER"
+
+
+@pytest.mark.parametrize("case", [str.upper, lambda t: " ".join(w[:1].upper() + w[1:] for w in t.split(" "))])
+def test_capitals_of_a_headline_mark_no_names(restorer: Restorer, case: object) -> None:
+    # a sentence in capitals or title case throughout: its words cost what they
+    # cost in lower case, except words on the name list ("Brown")
+    text = "the regulation enforcement officers mentioned that brown got here quickly"
+    assert callable(case)
+    costs = {}
+    for variant in (text, case(text)):
+        doc = tokenize(variant)
+        sent = _Sentence(doc, *doc.sentences[0])
+        costs[variant] = {(a.i, a.words): a.cost for slot in restorer.arcs(sent, 0.1, None) for a in slot}
+    lower, upper = costs[text], costs[case(text)]
+    assert lower.keys() == upper.keys()
+    brown = text.split(" ").index("brown")
+    assert any(i == brown for i, _w in lower) and len(lower) > 20
+    for key, cost in lower.items():
+        i = key[0]
+        if i == brown:
+            assert upper[key] == pytest.approx(cost - RestoreConfig().capital_penalty)
+        elif i > 0:
+            assert upper[key] == pytest.approx(cost)
 
 
 @pytest.mark.parametrize(

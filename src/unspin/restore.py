@@ -192,19 +192,23 @@ class Arc(NamedTuple):
     capital: bool = False
 
 
-def apply_case(suggestion: str, seen_tokens: list[str], sentence_start: bool = True) -> str:
+def apply_case(suggestion: str, seen_tokens: list[str], sentence_start: bool = True, shouting: bool = False) -> str:
     """Give ``suggestion`` the casing pattern of the text it replaces.
 
     One word in capitals that becomes several is an acronym spelled out
     ("USA" -> "United States", not "UNITED STATES"); one capitalised word
     inside a sentence that becomes several is a name or title ("America" ->
     "United States"); at a sentence start only the first word is capitalised.
+    In a sentence written in capitals throughout (``shouting``) capitals stay
+    capitals.
     """
     if not seen_tokens:
         return suggestion
     title = " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
     letters = "".join(seen_tokens)
     if len(letters) > 1 and letters.isupper():
+        if shouting:
+            return suggestion.upper()
         return title if len(seen_tokens) == 1 and " " in suggestion else suggestion.upper()
     if all(t[:1].isupper() for t in seen_tokens) and (len(seen_tokens) > 1 or not sentence_start):
         return title
@@ -232,6 +236,12 @@ class _Sentence:
         self.tokens: list[Token] = [t for t in doc.tokens[first:last] if t.kind in (WORD, NUMBER)]
         self.index = [i for i in range(first, last) if doc.tokens[i].kind in (WORD, NUMBER)]
         self.words = [lm_word(t.text) for t in self.tokens]
+        # written in capitals throughout (a headline, a shouted post): its capitals mark no names
+        lettered = [t.text for t in self.tokens if sum(ch.isalpha() for ch in t.text) >= 2]
+        self.shouting = len(lettered) >= 3 and sum(w.isupper() for w in lettered) >= 0.8 * len(lettered)
+        content = [w for w in lettered if w.lower() not in FUNCTION_WORDS]
+        self.titled = self.shouting or (
+            len(content) >= 3 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content))
         # a span may not cross punctuation or a line break
         self.joined = [
             k + 1 < len(self.tokens)
@@ -310,7 +320,10 @@ class Restorer:
                 seen_fit = topic.fit(seen) if topic is not None else None
                 capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
                 capital_cost = 0.0
-                if capital:
+                if capital and sent.titled:  # only the name list can tell a name here
+                    capital = any(self._in_names(w) for w in sent.words[i:j])
+                    capital_cost = cfg.capital_penalty if capital else 0.0
+                elif capital:
                     named = any(self._may_be_name(t.text, w) for t, w in zip(sent.tokens[i:j], sent.words[i:j]))
                     capital_cost = cfg.capital_penalty if named else cfg.title_penalty
                 slot = out[i]
@@ -385,8 +398,11 @@ class Restorer:
         a word WordNet only writes capitalised, or an acronym ("USA")?"""
         if not text[:1].isupper():
             return False
-        base = word[:-2] if word.endswith("'s") else word
-        return base in self.names or (len(text) > 1 and text.isupper())
+        return self._in_names(word) or (len(text) > 1 and text.isupper())
+
+    def _in_names(self, word: str) -> bool:
+        """Is ``word`` (lower-case, possessive ``'s`` aside) on the name list?"""
+        return (word[:-2] if word.endswith("'s") else word) in self.names
 
     def decode(self, sent: _Sentence, arcs: list[list[Arc]], rho: float) -> tuple[list[Arc], float]:
         """Viterbi beam search; returns the chosen arcs (edits) in order and the path score.
@@ -725,7 +741,8 @@ class Restorer:
             toks = sent.tokens[arc.i : arc.i + arc.length]
             start, end = toks[0].start, toks[-1].end
             suggestion = apply_case(" ".join(arc.words), [t.text for t in toks],
-                                    sentence_start=arc.i == 0 or opens_clause(doc.text, start))
+                                    sentence_start=arc.i == 0 or opens_clause(doc.text, start),
+                                    shouting=sent.shouting)
             span = Span(
                 start=start,
                 end=end,
