@@ -18,6 +18,24 @@ def test_tokens_and_sentences() -> None:
     assert doc.tokens[doc.sentences[0][1] - 1].text == '"'
 
 
+def test_hard_wrapped_lines_continue_their_sentence() -> None:
+    # a line break before a lower-case word is a wrap (plain-text papers, e-mail,
+    # PDF text); before a capital or a blank line it ends the sentence
+    doc = tokenize("The regulation\nenforcement officers got\nhere.\nHeadline\nBody text\n\nnext paragraph")
+    sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
+    assert sents == ["The regulation enforcement officers got here .", "Headline", "Body text", "next paragraph"]
+
+
+def test_wrapping_does_not_change_what_is_restored() -> None:
+    from unspin import restore
+
+    text = "The officers got here yesterday and the Chinese language Overseas Minister mentioned the talks."
+    wrapped = text.replace(" language", "\nlanguage").replace(" the talks", "\nthe talks")
+    assert [e.suggestion for e in restore(wrapped).edits] == [e.suggestion for e in restore(text).edits]
+    assert restore(text).edits
+    assert restore(wrapped).text.startswith("The officers got here yesterday and the Chinese Foreign Minister")
+
+
 @given(st.text())
 def test_offsets_are_exact_and_cover_all_non_space(text: str) -> None:
     doc = tokenize(text)

@@ -36,6 +36,18 @@ _SENT_END = {".", "!", "?", "…"}
 _CLOSERS = {'"', "”", "’", "'", ")", "]"}
 
 
+def _line_break(gap: str, next_text: str) -> bool:
+    """Does a gap between tokens end the sentence as a line break?
+
+    A blank line always does; a single line break does unless the next line
+    starts with a lower-case letter: hard-wrapped text (plain-text papers,
+    e-mail, text taken from PDF) continues its sentences on the next line.
+    """
+    if "\n" not in gap:
+        return False
+    return gap.count("\n") > 1 or not next_text[:1].islower()
+
+
 def tokenize(text: str) -> Doc:
     """Split ``text`` into tokens and sentences.
 
@@ -59,7 +71,7 @@ def tokenize(text: str) -> Doc:
     while i < len(tokens):
         tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        boundary = nxt is not None and "\n" in text[tok.end : nxt.start]
+        boundary = nxt is not None and _line_break(text[tok.end : nxt.start], nxt.text)
         if tok.kind == PUNCT and tok.text[-1] in _SENT_END:
             # a closing quote or bracket right after the full stop stays with it
             while nxt is not None and nxt.text in _CLOSERS and nxt.start == tokens[i].end:
