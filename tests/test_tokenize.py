@@ -36,6 +36,14 @@ def test_wrapping_does_not_change_what_is_restored() -> None:
     assert restore(wrapped).text.startswith("The officers got here yesterday and the Chinese Foreign Minister")
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "  ", "\t"])
+def test_a_span_crosses_any_spacing(space: str) -> None:
+    from unspin import restore
+
+    text = f"The officers got here yesterday and the Chinese{space}language Overseas Minister mentioned the talks."
+    assert "the Chinese Foreign Minister" in restore(text).text
+
+
 @given(st.text())
 def test_offsets_are_exact_and_cover_all_non_space(text: str) -> None:
     doc = tokenize(text)

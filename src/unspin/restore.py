@@ -242,15 +242,21 @@ class _Sentence:
         content = [w for w in lettered if w.lower() not in FUNCTION_WORDS]
         self.titled = self.shouting or (
             len(content) >= 3 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content))
-        # a span may not cross punctuation; it may cross the line break of a
-        # hard-wrapped sentence ("Chinese\nlanguage"; the tokenizer ends a
-        # sentence at any other line break)
+        # a span may not cross punctuation; it may cross any run of spaces (a
+        # no-break space, two spaces) and the line break of a hard-wrapped
+        # sentence ("Chinese\nlanguage"; the tokenizer ends a sentence at any
+        # other line break)
         self.joined = [
             k + 1 < len(self.tokens)
             and self.index[k + 1] == self.index[k] + 1
-            and doc.text[self.tokens[k].end : self.tokens[k + 1].start] in (" ", "\n", "\r\n")
+            and _spacing(doc.text[self.tokens[k].end : self.tokens[k + 1].start])
             for k in range(len(self.tokens))
         ]
+
+
+def _spacing(gap: str) -> bool:
+    """Is ``gap`` white space with at most one line break?"""
+    return gap == " " or (gap.isspace() and gap.count("\n") <= 1)
 
 
 class Restorer:
