@@ -31,6 +31,17 @@ def test_check_json_contract(tmp_path: Path) -> None:
         assert isinstance(s["suggestion"], str) and s["suggestion"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_unicode_text_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    # Windows editors save "Unicode" text as UTF-16 with a byte-order mark
+    plain, marked = tmp_path / "a.txt", tmp_path / "b.txt"
+    plain.write_text(SPUN, encoding="utf-8")
+    marked.write_bytes((("\ufeff" if encoding == "utf-16-be" else "") + SPUN).encode(encoding))
+    out = [runner.invoke(app, ["check", "--json", str(f)]) for f in (plain, marked)]
+    assert all(r.exit_code == 0 for r in out), out[1].output
+    assert json.loads(out[1].stdout) == json.loads(out[0].stdout)
+
+
 def test_check_reads_stdin() -> None:
     res = runner.invoke(app, ["check", "--json", "-"], input=SPUN)
     assert res.exit_code == 0
@@ -51,6 +62,7 @@ def test_check_readable_report(tmp_path: Path) -> None:
         (lambda d: d / "missing.txt", "No such file"),
         (lambda d: d, "is a directory"),
         (lambda d: (d / "b.bin").write_bytes(b"\x00\x01\x02abc") and d / "b.bin", "binary"),
+        (lambda d: (d / "h.bin").write_bytes(b"\xff\xfe\x00\xd8abc") and d / "h.bin", "binary"),  # not UTF-16 after all
         (lambda d: (d / "l.txt").write_bytes("caf\xe9".encode("latin-1")) and d / "l.txt", "not valid UTF-8"),
         (lambda d: (d / "e.txt").write_text("  \n", encoding="utf-8") and d / "e.txt", "empty"),
     ],

@@ -29,7 +29,14 @@ __all__ = [
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode bytes as UTF-8 text, refusing binary data and empty input."""
+    """Decode bytes as UTF-8 text (or UTF-16 with its byte-order mark, as Windows
+    editors save "Unicode" text), refusing binary data and empty input."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = "\x00"
+        data = b"\x00" if "\x00" in text else text.encode("utf-8")
     if b"\x00" in data[:65536]:
         raise InputError(f"{name} looks like a binary file, not text. Give a UTF-8 text file.")
     try:
