@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from unspin.readers import iter_documents, list_inputs
+from unspin.readers import iter_documents, join_hyphenated, list_inputs
 from unspin.scan import ScanConfig, read_records, scan, summarize, write_report
 
 pa = pytest.importorskip("pyarrow")
@@ -48,8 +48,9 @@ def _warc(path: Path, pages: list[tuple[str, str]], gzip: bool = False) -> None:
 
 
 def _pdf(path: Path, text: str) -> None:
-    """A minimal one-page PDF with ``text`` in Helvetica, offsets computed."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    """A minimal one-page PDF with ``text`` in Helvetica (one line per line of ``text``), offsets computed."""
+    lines = ") Tj 0 -14 Td (".join(text.split("\n"))
+    stream = f"BT /F1 12 Tf 72 720 Td ({lines}) Tj ET".encode()
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -94,6 +95,21 @@ def collection(tmp_path: Path) -> Path:
 def test_listing_is_sorted_recursive_and_known_formats_only(collection: Path) -> None:
     names = [p.relative_to(collection).as_posix() for p in list_inputs([str(collection)])]
     assert names == ["a.txt", "c.html", "d.jsonl", "e.parquet", "f.warc.gz", "g.pdf", "h.pdf", "i.txt", "sub/b.md"]
+
+
+def test_pdf_words_hyphenated_at_line_ends_are_joined(tmp_path: Path) -> None:
+    _pdf(tmp_path / "p.pdf", "The regu-\nlation enforcement officers of the six-\nnation group\nmentioned it.")
+    (doc,) = iter_documents(tmp_path / "p.pdf")
+    assert doc.text is not None
+    assert doc.text.split() == "The regulation enforcement officers of the six-nation group mentioned it.".split()
+
+
+@pytest.mark.parametrize("broken, joined", [
+    ("regu-\nlation", "regulation"), ("informa- \r\ntion", "information"), ("Kazakh-\nstan", "Kazakhstan"),
+    ("six-\nnation", "six-nation"), ("well-\nknown", "well-known"), ("a -\nb", "a -\nb"), ("x-\n\ny", "x-\n\ny"),
+])
+def test_join_hyphenated(broken: str, joined: str) -> None:
+    assert join_hyphenated(broken) == joined
 
 
 def test_every_format_reads(collection: Path) -> None:

@@ -4,6 +4,7 @@ collections of documents (text, HTML, JSON Lines, Parquet, WARC, PDF) for a scan
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ __all__ = [
     "file_format",
     "html_to_text",
     "iter_documents",
+    "join_hyphenated",
     "list_inputs",
     "read_input",
     "read_source",
@@ -200,7 +202,30 @@ def _pdf_text(path: Path) -> str:
         raise InputError(f"{str(path)!r} is not a readable PDF ({type(exc).__name__}: {exc}).") from exc
     if not text.strip():
         raise InputError(f"{str(path)!r} has no extractable text (a scanned PDF needs OCR first).")
-    return text
+    return join_hyphenated(text)
+
+
+_HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([^\W\d_]+)")
+
+
+def join_hyphenated(text: str) -> str:
+    """Undo line-end hyphenation in text taken from a PDF.
+
+    "regu-\nlation" becomes "regulation" when the web knows the joined word
+    better than the hyphenated one (``wordfreq``); a compound keeps its hyphen
+    and loses the line break ("six-\nnation" -> "six-nation"). Either way the
+    restorer then sees one word, not two fragments it cannot read.
+    """
+    from wordfreq import zipf_frequency
+
+    def join(m: re.Match[str]) -> str:
+        a, b = m.group(1), m.group(2)
+        joined = a + b
+        if zipf_frequency(joined, "en") > max(1.0, zipf_frequency(f"{a}-{b}", "en")):
+            return joined
+        return f"{a}-{b}"
+
+    return _HYPHEN_BREAK.sub(join, text)
 
 
 def html_to_text(data: bytes) -> str:
