@@ -29,6 +29,19 @@ def test_matcher_finds_phrases_with_offsets() -> None:
     assert s.suggestion.lower() == "artificial intelligence"
 
 
+def test_fingerprint_suggestions_take_the_casing_of_what_they_replace() -> None:
+    m = FingerprintMatcher()
+    cases = {
+        "Counterfeit consciousness is here.": "Artificial intelligence",  # a sentence start
+        'He said: "Counterfeit consciousness works."': "Artificial intelligence",  # after an opening quote
+        "We use counterfeit consciousness.": "artificial intelligence",
+        "We use Counterfeit Consciousness.": "Artificial Intelligence",  # a title
+        "WE USE COUNTERFEIT CONSCIOUSNESS.": "ARTIFICIAL INTELLIGENCE",
+    }
+    for text, want in cases.items():
+        assert [s.suggestion for s in m(tokenize(text))] == [want], text
+
+
 def test_ordinary_text_has_no_fingerprints(clean_texts: list[str]) -> None:
     m = FingerprintMatcher()
     hits = [s.text for t in clean_texts for s in m(tokenize(t))]

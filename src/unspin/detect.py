@@ -19,6 +19,7 @@ from importlib import resources
 
 from .doc import WORD, Doc, Span
 from .lexicon import Fingerprint, load_fingerprints
+from .restore import apply_case, opens_clause
 
 __all__ = ["DetectorModel", "FingerprintMatcher", "doc_features", "load_detector"]
 
@@ -47,6 +48,7 @@ class FingerprintMatcher:
     def _match(self, doc: Doc, longest: Callable[[str, int], int]) -> list[Span]:
         """Longest fingerprint first at each word; ``longest(word, room)`` caps the span tried."""
         toks = doc.tokens
+        starts = {first for first, _last in doc.sentences}
         spans: list[Span] = []
         i = 0
         while i < len(toks):
@@ -70,7 +72,11 @@ class FingerprintMatcher:
             start, end = toks[i].start, toks[i + n - 1].end
             # more papers = more certainly a tortured phrase
             conf = min(0.99, 0.9 + 0.02 * math.log10(1 + fp.papers))
-            spans.append(Span(start, end, doc.text[start:end], fp.expected, conf, "fingerprint"))
+            # the expected text takes the casing of what it replaces ("Counterfeit
+            # consciousness is" -> "Artificial intelligence is")
+            suggestion = apply_case(fp.expected, [t.text for t in toks[i : i + n]],
+                                    sentence_start=i in starts or opens_clause(doc.text, start))
+            spans.append(Span(start, end, doc.text[start:end], suggestion, conf, "fingerprint"))
             i += n
         return spans
 
