@@ -18,6 +18,13 @@ def test_tokens_and_sentences() -> None:
     assert doc.tokens[doc.sentences[0][1] - 1].text == '"'
 
 
+def test_abbreviations_do_not_end_a_sentence() -> None:
+    doc = tokenize("They met on Tuesday. Mr. Brown left the U.S. embassy at 5 p.m. on Jan. 5. It ended.")
+    sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
+    assert sents == ["They met on Tuesday .", "Mr . Brown left the U . S . embassy at 5 p . m . on Jan . 5 .",
+                     "It ended ."]
+
+
 def test_hard_wrapped_lines_continue_their_sentence() -> None:
     # a line break before a lower-case word is a wrap (plain-text papers, e-mail,
     # PDF text); before a capital or a blank line it ends the sentence

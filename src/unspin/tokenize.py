@@ -34,6 +34,13 @@ _TOKEN_RE = re.compile(
 )
 _SENT_END = {".", "!", "?", "…"}
 _CLOSERS = {'"', "”", "’", "'", ")", "]"}
+# a full stop right after one of these (or after a single letter: "U.S.", "J. K.
+# Rowling") closes an abbreviation, not a sentence: titles before a name, months
+# before a day, company suffixes
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms messrs dr prof gen sen rep gov lt col capt sgt adm maj rev hon pres st mt ft "
+    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp ltd co bros vs".split()
+)
 
 
 def _line_break(gap: str, next_text: str) -> bool:
@@ -73,11 +80,16 @@ def tokenize(text: str) -> Doc:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         boundary = nxt is not None and _line_break(text[tok.end : nxt.start], nxt.text)
         if tok.kind == PUNCT and tok.text[-1] in _SENT_END:
+            prev = tokens[i - 1] if i > 0 else None
+            abbreviation = (
+                tok.text == "." and prev is not None and prev.kind == WORD and prev.end == tok.start
+                and (len(prev.text) == 1 or prev.text.lower() in _ABBREVIATIONS)
+            )
             # a closing quote or bracket right after the full stop stays with it
             while nxt is not None and nxt.text in _CLOSERS and nxt.start == tokens[i].end:
                 i += 1
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            boundary = True
+            boundary = boundary or not abbreviation
         if boundary:
             sentences.append((first, i + 1))
             first = i + 1
