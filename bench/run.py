@@ -88,7 +88,31 @@ def speed() -> dict[str, float]:
         input=spun * 4, capture_output=True, text=True, check=True,
     )
     out["peak_memory_mb"] = int(big.stdout.strip()) / 1024
+    out.update(steady_speed())
     return out
+
+
+def steady_speed() -> dict[str, float]:
+    """Check throughput once a process has seen a hundred news documents, as a scan
+    worker has: 200 more BBC documents (train split, half spun 15% with moby)."""
+    import unspin
+    from unspin import api
+    from unspin.evaluate import _trim, default_corpora, load_documents
+
+    root = default_corpora()
+    if root is None:
+        return {}
+    _desc, pool = load_documents(root, False, "train")
+    texts = [_trim(d.text, 450) for d in pool if len(d.text.split()) >= 40][:300]
+    texts = [unspin.spin(t, rate=0.15, seed=i, thesaurus="moby").text if i % 2 else t for i, t in enumerate(texts)]
+    api._preload()
+    for t in texts[:100]:
+        api.check(t)
+    words = sum(unspin.tokenize(t).words for t in texts[100:])
+    start = time.perf_counter()
+    for t in texts[100:]:
+        api.check(t)
+    return {"check_steady_words_per_second": words / (time.perf_counter() - start), "steady_documents": len(texts) - 100}
 
 
 def example_article() -> dict[str, float] | None:
@@ -258,6 +282,9 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
         "| >= 20,000 words/s (missed) |",
         *([f"| check, first document in a fresh process | {sp['check_first_document_words_per_second']:,.0f} words/s | - |"]
           if "check_first_document_words_per_second" in sp else []),
+        *([f"| check, steady state ({sp['steady_documents']:,.0f} news documents after 100 others, as a scan "
+           f"worker runs) | {sp['check_steady_words_per_second']:,.0f} words/s | - |"]
+          if "check_steady_words_per_second" in sp else []),
         f"| restore | {sp['restore_words_per_second']:,.0f} words/s | - |",
         f"| start-up (`unspin check` on a short file, whole process) | {sp['startup_seconds']:.2f} s | <= 2 s |",
         f"| peak memory (check + restore of {4 * sp['words']:,.0f} words) | {sp['peak_memory_mb']:,.0f} MB | <= 1.5 GB |",
