@@ -42,6 +42,14 @@ def test_fingerprint_suggestions_take_the_casing_of_what_they_replace() -> None:
         assert [s.suggestion for s in m(tokenize(text))] == [want], text
 
 
+def test_plural_of_a_listed_phrase_is_found() -> None:
+    fps = load_fingerprints()
+    assert "neural organization" in fps and "neural organizations" not in fps  # the list gives the singular
+    spans = FingerprintMatcher()(tokenize("We trained neural organizations and a neural organization."))
+    assert [(s.text, s.suggestion) for s in spans] == [
+        ("neural organizations", "neural networks"), ("neural organization", "neural network")]
+
+
 def test_ordinary_text_has_no_fingerprints(clean_texts: list[str]) -> None:
     m = FingerprintMatcher()
     hits = [s.text for t in clean_texts for s in m(tokenize(t))]

@@ -19,6 +19,7 @@ from importlib import resources
 
 from .doc import WORD, Doc, Span
 from .lexicon import Fingerprint, load_fingerprints
+from .morph import analyses, inflect
 from .restore import apply_case, opens_clause
 
 __all__ = ["DetectorModel", "FingerprintMatcher", "doc_features", "load_detector"]
@@ -45,6 +46,20 @@ class FingerprintMatcher:
         """Slow, obvious twin of ``__call__`` (tries every span at every word); a test oracle."""
         return self._match(doc, lambda _word, room: min(self.max_words, _MAX_FP_WORDS, room))
 
+    def _plural(self, key: str) -> Fingerprint | None:
+        """A listed phrase with its head noun in the plural ("neural organizations"),
+        its expected text pluralised too ("neural networks"); the list mostly
+        gives the singular alone."""
+        head_at = key.rfind(" ") + 1
+        for lemma, tag in analyses(key[head_at:]):
+            if tag != "NNS":
+                continue
+            fp = self.fingerprints.get(key[:head_at] + lemma)
+            expected = inflect(fp.expected, "NNS") if fp is not None else None
+            if fp is not None and expected is not None:
+                return Fingerprint(key, expected, fp.papers)
+        return None
+
     def _match(self, doc: Doc, longest: Callable[[str, int], int]) -> list[Span]:
         """Longest fingerprint first at each word; ``longest(word, room)`` caps the span tried."""
         toks = doc.tokens
@@ -62,6 +77,8 @@ class FingerprintMatcher:
                         continue
                     key = " ".join(t.lower for t in span)
                     fp = self.fingerprints.get(key)
+                    if fp is None:
+                        fp = self._plural(key)
                     if fp is not None:
                         hit = (n, fp)
                         break
