@@ -23,6 +23,8 @@ def test_abbreviations_do_not_end_a_sentence() -> None:
     sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
     assert sents == ["They met on Tuesday .", "Mr . Brown left the U . S . embassy at 5 p . m . on Jan . 5 .",
                      "It ended ."]
+    doc = tokenize("As Smith et al. showed (see Fig. 2, e.g. Eq. 3), it holds. Next.")
+    assert len(doc.sentences) == 2
 
 
 def test_hard_wrapped_lines_continue_their_sentence() -> None:

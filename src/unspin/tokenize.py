@@ -35,11 +35,13 @@ _TOKEN_RE = re.compile(
 _SENT_END = {".", "!", "?", "…"}
 _CLOSERS = {'"', "”", "’", "'", ")", "]"}
 # a full stop right after one of these (or after a single letter: "U.S.", "J. K.
-# Rowling") closes an abbreviation, not a sentence: titles before a name, months
-# before a day, company suffixes
+# Rowling", "e.g.") closes an abbreviation, not a sentence: titles before a name,
+# months before a day, company suffixes, and a paper's citations and references
+# ("Smith et al. showed", "see Fig. 2", "cf. Eq. 3")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms messrs dr prof gen sen rep gov lt col capt sgt adm maj rev hon pres st mt ft "
-    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp ltd co bros vs".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp ltd co bros vs "
+    "al fig figs eq eqs ref refs cf approx ca vol pp sec ch".split()
 )
 
 
