@@ -42,6 +42,20 @@ def test_unicode_text_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: s
     assert json.loads(out[1].stdout) == json.loads(out[0].stdout)
 
 
+@pytest.mark.parametrize("command", ["check", "restore"])
+def test_text_in_another_language_gets_a_note_on_stderr(tmp_path: Path, command: str) -> None:
+    french = ("Le gouvernement a annoncé mardi une série de mesures destinées à soutenir les entreprises "
+              "touchées par la crise. Le ministre des Finances a déclaré que ces aides seraient versées bientôt.")
+    for text, noted in ((french, True), (SPUN + " " + SPUN, False)):
+        f = tmp_path / "t.txt"
+        f.write_text(text, encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "unspin.cli", command, "--json", str(f)],
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0
+        json.loads(proc.stdout)  # the output is untouched
+        assert ("English" in proc.stderr) == noted, proc.stderr
+
+
 def test_check_reads_stdin() -> None:
     res = runner.invoke(app, ["check", "--json", "-"], input=SPUN)
     assert res.exit_code == 0

@@ -80,6 +80,16 @@ JsonOpt = typer.Option(False, "--json", help="Print JSON instead of the readable
 NoAdapt = typer.Option(False, "--no-adapt", help="Skip document-level adaptation (one pass).")
 
 
+def _language_note(text: str, words: int | None = None) -> None:
+    """Warn on standard error (the output stays as it is) when the text is mostly not English."""
+    if len(text) > 4 * api.CHUNK_CHARS:
+        text = text[: 4 * api.CHUNK_CHARS]  # a sample is enough
+    share = api.english_share(text)
+    if share < 0.7 and (words if words is not None else len(text.split())) >= 20:
+        typer.echo(f"note: only {share:.0%} of the words are English words unspin knows; it reads English "
+                   "text, so this result says little.", err=True)
+
+
 @app.command()
 @_errors_to_exit
 def check(
@@ -98,6 +108,7 @@ def check(
     report = api.check(
         text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
     )
+    _language_note(text, report.words)
     if as_json:
         _print_json(report.to_dict())
         return
@@ -137,6 +148,7 @@ def restore(
     result = api.restore(
         text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
     )
+    _language_note(text)
     if as_json:
         _print_json(result.to_dict())
     else:
