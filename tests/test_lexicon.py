@@ -265,3 +265,12 @@ def test_indefinite_article_follows_the_first_sound(word: str, article: str) -> 
 @given(st.text(max_size=30))
 def test_indefinite_article_is_always_a_or_an(word: str) -> None:
     assert indefinite_article(word) in ("a", "an")
+
+
+def test_terms_include_their_plural() -> None:
+    from unspin.lexicon import load_terms, plural_terms
+
+    terms = load_terms()
+    assert ("neural", "network") in terms and ("neural", "networks") in terms  # papers write both
+    assert plural_terms([("deep", "learning"), ("expert", "system")]) >= {("expert", "systems")}
+    assert all(len(t) in (2, 3) for t in terms)

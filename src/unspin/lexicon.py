@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +22,7 @@ from typing import IO
 import numpy as np
 
 from .errors import ConfigError, ResourceError
+from .morph import inflect
 
 __all__ = [
     "FUNCTION_WORDS",
@@ -283,7 +285,18 @@ def load_terms() -> frozenset[tuple[str, ...]]:
             term = term_of(row[1])
             if term:
                 out.add(term)
-    return frozenset(out)
+    return frozenset(out | plural_terms(out))
+
+
+def plural_terms(terms: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """Each term with its head noun in the plural ("neural networks"): papers write
+    both, the list mostly the singular."""
+    out = set()
+    for term in terms:
+        plural = inflect(" ".join(term), "NNS")
+        if plural is not None:
+            out.add(tuple(plural.split(" ")))
+    return out
 
 
 @lru_cache(maxsize=1)
