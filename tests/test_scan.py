@@ -158,6 +158,23 @@ def test_scan_writes_one_record_per_document(collection: Path, tmp_path: Path) -
     assert summary.errors == 5 and summary.complete
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_records_carry_the_english_share_and_the_summary_counts_other_languages(tmp_path: Path, fmt: str) -> None:
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "en.txt").write_text(" ".join(TEXTS), encoding="utf-8")
+    (d / "fr.txt").write_text(
+        "Le gouvernement a annoncé mardi une série de mesures destinées à soutenir les entreprises touchées "
+        "par la crise. Le ministre des Finances a déclaré que ces aides seraient versées bientôt.", encoding="utf-8")
+    summary = scan(ScanConfig(inputs=(str(d),), out=tmp_path / "out", workers=1, format=fmt))
+    shares = {r["source"].rsplit("/", 1)[-1]: r["english_share"] for r in read_records(tmp_path / "out")}
+    assert shares["en.txt"] > 0.9 and shares["fr.txt"] < 0.7
+    assert summary.not_english == 1
+    report = tmp_path / "r.html"
+    write_report(summary, report)
+    assert "not English" in report.read_text(encoding="utf-8")
+
+
 def test_parquet_output_and_min_probability(collection: Path, tmp_path: Path) -> None:
     out = tmp_path / "pq"
     scan(ScanConfig(inputs=(str(collection / "a.txt"), str(collection / "c.html"), str(collection / "h.pdf")),

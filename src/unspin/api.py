@@ -21,7 +21,7 @@ from .spin import Spinner, SpinResult
 from .tokenize import tokenize
 from .topic import load_vectors
 
-__all__ = ["Report", "Restoration", "check", "english_share", "restore", "spin"]
+__all__ = ["NOT_ENGLISH", "Report", "Restoration", "check", "english_share", "restore", "spin"]
 
 #: Default language model of the decoder and default confidence threshold,
 #: chosen by measurement (docs/benchmarks.md).
@@ -242,6 +242,11 @@ def restore(
     edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt, thesauri)
     chosen = _merge([e for e in edits if e.confidence >= min_confidence], fps)
     return Restoration(_splice(text, chosen), tuple(chosen), scorer)
+
+
+#: Under this share of English words (:func:`english_share`) a text counts as not
+#: English: the CLI notes it and scans count it, since the verdict says little there.
+NOT_ENGLISH = 0.7
 
 
 def english_share(text: str) -> float:

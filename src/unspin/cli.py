@@ -85,7 +85,7 @@ def _language_note(text: str, words: int | None = None) -> None:
     if len(text) > 4 * api.CHUNK_CHARS:
         text = text[: 4 * api.CHUNK_CHARS]  # a sample is enough
     share = api.english_share(text)
-    if share < 0.7 and (words if words is not None else len(text.split())) >= 20:
+    if share < api.NOT_ENGLISH and (words if words is not None else len(text.split())) >= 20:
         typer.echo(f"note: only {share:.0%} of the words are English words unspin knows; it reads English "
                    "text, so this result says little.", err=True)
 
@@ -308,7 +308,8 @@ def scan(
     rows = [("documents", f"{summary.documents:,}"), ("scanned now", f"{summary.scanned_now:,} ({rate:.1f} docs/s)"),
             ("records written", f"{summary.written:,}"), ("errors", f"{summary.errors:,}"),
             ("prefiltered as clean", f"{summary.prefiltered:,}"),
-            *((f"verdict {k}", f"{v:,}") for k, v in summary.verdicts.items())]
+            *((f"verdict {k}", f"{v:,}") for k, v in summary.verdicts.items()),
+            ("not English (verdict says little)", f"{summary.not_english:,}")]
     if report is not None:
         rows.append(("report", str(report)))
     for k, v in rows:

@@ -190,6 +190,7 @@ def score_document(idx: int, raw: RawDoc, *, prefilter: bool = False, top_spans:
         "source": raw.source,
         "bytes": len(raw.text.encode("utf-8")) if raw.text is not None else 0,
         "words": 0,
+        "english_share": None,
         "spun_probability": None,
         "verdict": "error",
         "n_spans": 0,
@@ -204,9 +205,11 @@ def score_document(idx: int, raw: RawDoc, *, prefilter: bool = False, top_spans:
         if prefilter and text.strip() and not _prefilter()(text):
             from .tokenize import tokenize
 
-            rec.update(words=tokenize(text).words, verdict="clean", prefiltered=True)
+            rec.update(words=tokenize(text).words, verdict="clean", prefiltered=True,
+                       english_share=round(api.english_share(text), 3))
             return rec
         report = api.check(text)
+        rec["english_share"] = round(api.english_share(text), 3)
     except UnspinError as exc:
         rec["error"] = str(exc)
         return rec
@@ -432,7 +435,8 @@ def _parquet_schema() -> Any:
     ])
     return pa.schema([
         ("idx", pa.int64()), ("id", pa.string()), ("source", pa.string()), ("bytes", pa.int64()),
-        ("words", pa.int64()), ("spun_probability", pa.float64()), ("verdict", pa.string()),
+        ("words", pa.int64()), ("english_share", pa.float64()), ("spun_probability", pa.float64()),
+        ("verdict", pa.string()),
         ("n_spans", pa.int64()), ("prefiltered", pa.bool_()), ("spans", pa.list_(span)), ("error", pa.string()),
     ])
 
@@ -652,6 +656,9 @@ class ScanSummary:
     bytes: int
     seconds: float = 0.0
     scanned_now: int = 0
+    # documents of 20 words or more, under api.NOT_ENGLISH of whose words are English:
+    # unspin reads English, so their verdicts say little
+    not_english: int = 0
 
     @property
     def complete(self) -> bool:
@@ -689,10 +696,12 @@ def summarize(out: Path, *, top: int = 20, seconds: float = 0.0, scanned_now: in
     verdicts: dict[str, int] = {}
     hist = [0] * 20
     heap: list[tuple[float, int, dict[str, Any]]] = []
-    written = 0
+    written = not_english = 0
     for rec in read_records(out):
         written += 1
         verdicts[rec["verdict"]] = verdicts.get(rec["verdict"], 0) + 1
+        share = rec.get("english_share")  # parts written before it was recorded have none
+        not_english += share is not None and share < api.NOT_ENGLISH and rec["words"] >= 20
         p = rec["spun_probability"]
         if p is None:
             continue
@@ -716,6 +725,7 @@ def summarize(out: Path, *, top: int = 20, seconds: float = 0.0, scanned_now: in
         bytes=sum(p["bytes"] for p in parts),
         seconds=seconds,
         scanned_now=scanned_now,
+        not_english=not_english,
     )
 
 
@@ -786,6 +796,7 @@ def write_report(summary: ScanSummary, path: Path) -> None:
         ("documents", summary.documents), ("finished", summary.finished), ("records written", summary.written),
         ("errors", summary.errors), ("prefiltered as clean", summary.prefiltered),
         *((f"verdict: {k}", v) for k, v in summary.verdicts.items()),
+        ("not English (verdict says little)", summary.not_english),
     ]
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v:,}</td></tr>" for k, v in counts)
     docs = "".join(
