@@ -172,7 +172,7 @@ def test_records_carry_the_english_share_and_the_summary_counts_other_languages(
     assert summary.not_english == 1
     report = tmp_path / "r.html"
     write_report(summary, report)
-    assert "not English" in report.read_text(encoding="utf-8")
+    assert "not English words" in report.read_text(encoding="utf-8")
 
 
 def test_parquet_output_and_min_probability(collection: Path, tmp_path: Path) -> None:

@@ -309,7 +309,7 @@ def scan(
             ("records written", f"{summary.written:,}"), ("errors", f"{summary.errors:,}"),
             ("prefiltered as clean", f"{summary.prefiltered:,}"),
             *((f"verdict {k}", f"{v:,}") for k, v in summary.verdicts.items()),
-            ("not English (verdict says little)", f"{summary.not_english:,}")]
+            ("mostly not English words", f"{summary.not_english:,}")]
     if report is not None:
         rows.append(("report", str(report)))
     for k, v in rows:

@@ -796,7 +796,7 @@ def write_report(summary: ScanSummary, path: Path) -> None:
         ("documents", summary.documents), ("finished", summary.finished), ("records written", summary.written),
         ("errors", summary.errors), ("prefiltered as clean", summary.prefiltered),
         *((f"verdict: {k}", v) for k, v in summary.verdicts.items()),
-        ("not English (verdict says little)", summary.not_english),
+        ("mostly not English words (another language, tables): verdict says little", summary.not_english),
     ]
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v:,}</td></tr>" for k, v in counts)
     docs = "".join(
