@@ -22,7 +22,6 @@ from typing import IO
 import numpy as np
 
 from .errors import ConfigError, ResourceError
-from .morph import inflect
 
 __all__ = [
     "FUNCTION_WORDS",
@@ -291,11 +290,18 @@ def load_terms() -> frozenset[tuple[str, ...]]:
 def plural_terms(terms: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
     """Each term with its head noun in the plural ("neural networks"): papers write
     both, the list mostly the singular."""
+    from lemminflect import getInflection
+
+    heads: dict[str, str | None] = {}  # a noun phrase inflects its last word: one look-up per head
     out = set()
     for term in terms:
-        plural = inflect(" ".join(term), "NNS")
+        head = term[-1]
+        if head not in heads:
+            forms = getInflection(head, tag="NNS", inflect_oov=False)  # nouns only; the lighter call at start-up
+            heads[head] = forms[0] if forms else None
+        plural = heads[head]
         if plural is not None:
-            out.add(tuple(plural.split(" ")))
+            out.add((*term[:-1], plural))
     return out
 
 
