@@ -90,6 +90,29 @@ def test_documents_restore_alike_with_and_without_the_compiled_decoder(
         assert fast.native is not None and slow.native is None
 
 
+def test_a_sentence_too_long_for_the_compiled_keys_decodes_in_python(
+    clean_texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    import unspin
+
+    restore_module = importlib.import_module("unspin.restore")  # the module (unspin.restore is also a function)
+    r = Restorer(replace(RestoreConfig(), native_min_words=0))
+    doc = tokenize(unspin.spin(clean_texts[0], rate=0.2, seed=1, thesaurus="moby").text)
+    expected = r.proposals(doc)
+    calls = []
+    python_decode = Restorer.decode_python
+
+    def spy(self: Restorer, *args: object) -> object:
+        calls.append(1)
+        return python_decode(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(restore_module, "_MAX_NATIVE_WORDS", 8)  # as if every longer sentence overflowed
+    monkeypatch.setattr(Restorer, "decode_python", spy)
+    assert r.proposals(doc) == expected and calls
+
+
 def test_word_ids_start_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
     scorer = TermBoosted(get_scorer("cmu+news"), load_terms(), 2.0)
     twin = native.NativeLM.mirror(scorer)

@@ -83,6 +83,9 @@ _UNSEEN = object()
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
 _MAX_LM_ROWS = 50_000  # memoised LM rows per restorer (a few hundred bytes each)
 _KEY_BITS = 32  # a history (h2, h1) as one int: id(h2) << _KEY_BITS | id(h1)
+# the compiled search packs a position into 21 bits of its keys; a longer
+# "sentence" (megabytes without punctuation) is decoded in Python
+_MAX_NATIVE_WORDS = 1 << 21
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,7 +421,7 @@ class Restorer:
         Compiled (:func:`unspin.native.decode`) when the scorer has a native
         twin, else :meth:`decode_python`; both equal :func:`reference_decode`.
         """
-        if self.native is None:
+        if self.native is None or len(sent.words) >= _MAX_NATIVE_WORDS:
             return self.decode_python(sent, arcs, rho)
         from .native import decode as native_decode
 
