@@ -312,6 +312,9 @@ class Restorer:
         log_rho = math.log10(rho)
         out: list[list[Arc]] = [[] for _ in sent.tokens]
         n = len(sent.tokens)
+        fit_of = topic.fit if topic is not None else None
+        support_boost, topic_weight = cfg.support_boost, cfg.topic_weight
+        new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
         for i in range(n):
             if sent.tokens[i].kind != WORD:
                 continue
@@ -328,7 +331,7 @@ class Restorer:
                 if not options:
                     continue
                 seen_zipf, words_of, bases, cands = options
-                seen_fit = topic.fit(seen) if topic is not None else None
+                seen_fit = fit_of(seen) if fit_of is not None else None
                 capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
                 capital_cost = 0.0
                 if capital and sent.titled:  # only the name list can tell a name here
@@ -341,12 +344,12 @@ class Restorer:
                 for words, base, cand in zip(words_of, bases, cands):
                     cost = log_rho + base - capital_cost
                     if support and support.get((seen, cand.original), 0) > 0:
-                        cost += cfg.support_boost
-                    if seen_fit is not None and topic is not None:
-                        fit = topic.fit(cand.original)
+                        cost += support_boost
+                    if seen_fit is not None and fit_of is not None:
+                        fit = fit_of(cand.original)
                         if fit is not None:
-                            cost += cfg.topic_weight * (fit - seen_fit)
-                    slot.append(Arc(i, length, words, cost, seen, cand, seen_zipf, capital))
+                            cost += topic_weight * (fit - seen_fit)
+                    slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
         if cfg.article_agreement:
             self._agree_articles(sent, out)
         return out
