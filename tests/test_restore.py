@@ -342,3 +342,43 @@ def test_lone_letters_get_no_candidates(letter: str, amount: int) -> None:
     arcs = Restorer(RestoreConfig()).arcs(sent, 0.15, None)
     assert not [a for slot in arcs for a in slot if lone_letter(a.seen)]
     assert not lone_letter("a") and not lone_letter("I") and not lone_letter("km")
+
+
+def _fake_doc(sentences: int, words: int = 20) -> tuple[object, list[int]]:
+    text = " ".join(" ".join(["word"] * (words - 1)) + " end." for _ in range(sentences))
+    doc = tokenize(text)
+    return doc, [first for first, _last in doc.sentences]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=6.0), min_size=2, max_size=30), st.floats(0.02, 0.45))
+def test_region_rates_stay_between_the_floor_and_the_document_rate(masses: list[float], rho: float) -> None:
+    from types import SimpleNamespace
+
+    r = Restorer()
+    doc, firsts = _fake_doc(len(masses))
+    found = [(SimpleNamespace(first=f), None, m, {}) for f, m in zip(firsts, masses) if m]
+    rates = r._regions(doc, found, rho, sum(masses) / (20 * len(masses)))  # type: ignore[arg-type]
+    if rates is not None:
+        assert set(rates) == set(firsts)
+        assert all(r.config.rho_floor - 1e-12 <= v <= rho + 1e-12 for v in rates.values())
+
+
+def test_a_clean_half_gets_a_clean_rate_and_a_wholly_spun_document_keeps_its_rate() -> None:
+    from types import SimpleNamespace
+
+    r = Restorer()
+    doc, firsts = _fake_doc(12)
+    # pass 1 found 2 edits' mass per 20-word sentence in the first half, almost nothing in the second
+    half = [(SimpleNamespace(first=f), None, 2.0 if k < 6 else (0.3 if k == 9 else 0.0), {}) for k, f in enumerate(firsts)]
+    rates = r._regions(doc, half, 0.1, 12.3 / 240)  # type: ignore[arg-type]
+    assert rates is not None
+    assert all(rates[f] > 0.095 for f in firsts[:5])  # spun: the document's rate
+    # clean, even the sentence with a stray edit: lowered, more so away from the spun half
+    assert all(rates[f] < 0.07 for f in firsts[7:]) and rates[firsts[-1]] < 0.05
+    assert max(rates[f] for f in firsts[7:]) < min(rates[f] for f in firsts[:5])
+    spun = [(SimpleNamespace(first=f), None, 0.0 if k % 3 == 0 else 2.0, {}) for k, f in enumerate(firsts)]
+    rates = r._regions(doc, spun, 0.1, 16.0 / 240)  # type: ignore[arg-type]
+    assert rates is not None and all(v > 0.09 for v in rates.values())  # sentences pass 1 found nothing in stay spun
+    quiet = [(SimpleNamespace(first=firsts[3]), None, 0.8, {})]
+    assert r._regions(doc, quiet, 0.1, 0.8 / 240) is None  # a document that reads as clean: one rate
