@@ -21,7 +21,7 @@ from .spin import Spinner, SpinResult
 from .tokenize import tokenize
 from .topic import load_vectors
 
-__all__ = ["NOT_ENGLISH", "Report", "Restoration", "check", "english_share", "restore", "spin"]
+__all__ = ["NOT_ENGLISH", "Report", "Restoration", "check", "english_share", "not_english", "restore", "spin"]
 
 #: Default language model of the decoder and default confidence threshold,
 #: chosen by measurement (docs/benchmarks.md).
@@ -260,13 +260,19 @@ def english_share(text: str) -> float:
         >>> english_share("The minister said the plan would work.") > 0.9
         True
     """
-    from .lm import get_scorer
+    from .lm import get_scorer, lm_word
 
-    words = [t.lower for t in tokenize(text).tokens if t.kind == WORD and len(t.text) > 1]
+    words = [lm_word(t.text) for t in tokenize(text).tokens if t.kind == WORD and len(t.text) > 1]
     if not words:
         return 1.0
     known = get_scorer("cmu").known
-    return sum(1 for w in words if known(w.replace("’", "'"))) / len(words)
+    return sum(1 for w in words if known(w)) / len(words)
+
+
+def not_english(share: float, words: int) -> bool:
+    """Is a text of ``words`` words with this :func:`english_share` too little English to judge?
+    (Under 20 words the share itself says little.)"""
+    return share < NOT_ENGLISH and words >= 20
 
 
 def spin(

@@ -85,7 +85,7 @@ def _language_note(text: str, words: int | None = None) -> None:
     if len(text) > 4 * api.CHUNK_CHARS:
         text = text[: 4 * api.CHUNK_CHARS]  # a sample is enough
     share = api.english_share(text)
-    if share < api.NOT_ENGLISH and (words if words is not None else len(text.split())) >= 20:
+    if api.not_english(share, words if words is not None else len(text.split())):
         typer.echo(f"note: only {share:.0%} of the words are English words unspin knows; it reads English "
                    "text, so this result says little.", err=True)
 

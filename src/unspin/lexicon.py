@@ -22,6 +22,7 @@ from typing import IO
 import numpy as np
 
 from .errors import ConfigError, ResourceError
+from .morph import plural
 
 __all__ = [
     "FUNCTION_WORDS",
@@ -290,18 +291,11 @@ def load_terms() -> frozenset[tuple[str, ...]]:
 def plural_terms(terms: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
     """Each term with its head noun in the plural ("neural networks"): papers write
     both, the list mostly the singular."""
-    from lemminflect import getInflection
-
-    heads: dict[str, str | None] = {}  # a noun phrase inflects its last word: one look-up per head
     out = set()
     for term in terms:
-        head = term[-1]
-        if head not in heads:
-            forms = getInflection(head, tag="NNS", inflect_oov=False)  # nouns only; the lighter call at start-up
-            heads[head] = forms[0] if forms else None
-        plural = heads[head]
-        if plural is not None:
-            out.add((*term[:-1], plural))
+        head = plural(term[-1])  # a noun phrase inflects its last word
+        if head is not None:
+            out.add((*term[:-1], head))
     return out
 
 

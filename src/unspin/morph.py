@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from lemminflect import getAllInflections, getAllLemmas
+from lemminflect import getAllInflections, getAllLemmas, getInflection
 
-__all__ = ["TAG_UPOS", "analyses", "indefinite_article", "inflect"]
+__all__ = ["TAG_UPOS", "analyses", "indefinite_article", "inflect", "plural"]
 
 # ARPAbet vowels: a word whose first phone is one of these takes "an"
 _VOWEL_PHONES = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
@@ -78,6 +78,14 @@ def inflect(phrase: str, tag: str) -> str | None:
         return None
     words[k] = forms[0]
     return " ".join(words)
+
+
+@lru_cache(maxsize=200_000)
+def plural(noun: str) -> str | None:
+    """The plural of a lower-case noun from lemminflect's dictionary, or None (not a noun
+    it knows). One light look-up, unlike :func:`inflect`: the term list asks it at start-up."""
+    forms = getInflection(noun, tag="NNS", inflect_oov=False)
+    return forms[0] if forms else None
 
 
 @lru_cache(maxsize=1)

@@ -666,10 +666,10 @@ class Restorer:
         mass_of: dict[int, float] = {}
         for sent, _arc, conf, _f in found:
             mass_of[sent.first] = mass_of.get(sent.first, 0.0) + conf
-        emit = [
-            (m * math.log(r_c * n) - r_c * n, m * math.log(r_s * n) - r_s * n)
-            for m, n in ((mass_of.get(first, 0.0), n) for first, n in zip(firsts, sizes))
-        ]
+        emit = []  # Poisson log-likelihoods of each sentence's mass: (clean, spun)
+        for first, n in zip(firsts, sizes):
+            m = mass_of.get(first, 0.0)
+            emit.append((m * math.log(r_c * n) - r_c * n, m * math.log(r_s * n) - r_s * n))
         stay, move = math.log(cfg.region_stay), math.log(1.0 - cfg.region_stay)
         forward = [(math.log(0.5) + emit[0][0], math.log(0.5) + emit[0][1])]
         for e0, e1 in emit[1:]:
@@ -801,7 +801,7 @@ class Restorer:
             supported = set(support)
             unchanged = None
             local = self._regions(doc, found, rho, mass / words) if cfg.regions else None  # per sentence
-            if skip_unchanged and (rho <= cfg.rho or local):
+            if skip_unchanged:  # _pass skips them only where the sentence's rate is no higher than pass 1's
                 edited = {s.first for s, _a, _c, _f in found}
                 unchanged = {first for first, _last in doc.sentences} - edited
             found = self._pass(doc, rho, support, unchanged, topic, local)

@@ -656,8 +656,8 @@ class ScanSummary:
     bytes: int
     seconds: float = 0.0
     scanned_now: int = 0
-    # documents of 20 words or more, under api.NOT_ENGLISH of whose words are English:
-    # unspin reads English, so their verdicts say little
+    # documents that read as too little English to judge (api.not_english): unspin
+    # reads English, so their verdicts say little
     not_english: int = 0
 
     @property
@@ -701,7 +701,7 @@ def summarize(out: Path, *, top: int = 20, seconds: float = 0.0, scanned_now: in
         written += 1
         verdicts[rec["verdict"]] = verdicts.get(rec["verdict"], 0) + 1
         share = rec.get("english_share")  # parts written before it was recorded have none
-        not_english += share is not None and share < api.NOT_ENGLISH and rec["words"] >= 20
+        not_english += share is not None and api.not_english(share, rec["words"])
         p = rec["spun_probability"]
         if p is None:
             continue
