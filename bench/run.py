@@ -191,11 +191,13 @@ def variants(docs: int, quick: bool) -> list[dict]:
 
 
 FORMATS = [("as written", ""), ("ALL CAPS", "upper"), ("Title Case", "title"), ("lower case", "lower"),
-           ("hard-wrapped at 70 columns", "wrap")]
+           ("hard-wrapped at 70 columns", "wrap"), ("wrapped, Windows line ends (CR LF)", "wrap-crlf"),
+           ("wrapped, old Mac line ends (CR)", "wrap-cr")]
 
 
 def reformat(text: str, how: str) -> str:
-    """``text`` as it may arrive: in capitals, title case, lower case, or hard-wrapped."""
+    """``text`` as it may arrive: in capitals, title case, lower case, or hard-wrapped (with
+    Unix, Windows or old Mac line ends)."""
     import re
     import textwrap
 
@@ -208,8 +210,9 @@ def reformat(text: str, how: str) -> str:
     if how == "title":
         return re.sub(r"[^\W\d_][\w'-]*",
                       lambda m: m[0] if m[0].lower() in FUNCTION_WORDS else m[0][:1].upper() + m[0][1:], text)
-    if how == "wrap":
-        return "\n\n".join(textwrap.fill(p, 70, break_on_hyphens=False, break_long_words=False) for p in text.split("\n\n"))
+    if how.startswith("wrap"):
+        wrapped = "\n\n".join(textwrap.fill(p, 70, break_on_hyphens=False, break_long_words=False) for p in text.split("\n\n"))
+        return wrapped.replace("\n", {"wrap": "\n", "wrap-crlf": "\r\n", "wrap-cr": "\r"}[how])
     return text
 
 

@@ -64,6 +64,21 @@ def test_long_input_is_chunked_with_exact_offsets(clean_texts: list[str], monkey
         assert spun[s.start : s.end] == s.text
 
 
+@pytest.mark.parametrize("br", ["\n", "\r\n", "\r"])
+def test_long_input_is_cut_at_paragraphs_in_any_line_break_convention(br: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin import api
+
+    monkeypatch.setattr(api, "CHUNK_CHARS", 200)
+    paragraphs = [f"Paragraph {k} says the officials met on a Monday and talked at length." * 3 for k in range(6)]
+    text = (br + br).join(paragraphs)
+    chunks = api._chunks(text)
+    assert "".join(c for _o, c in chunks) == text
+    assert all(text[o : o + len(c)] == c for o, c in chunks)
+    # every cut falls right after a blank line, never inside a paragraph
+    assert len(chunks) > 1
+    assert all(c.endswith(br + br) for _o, c in chunks[:-1])
+
+
 def test_fingerprints_can_be_turned_off() -> None:
     text = "We train a counterfeit consciousness model on the data."
     with_fp = unspin.check(text)

@@ -35,6 +35,29 @@ def test_hard_wrapped_lines_continue_their_sentence() -> None:
     assert sents == ["The regulation enforcement officers got here .", "Headline", "Body text", "next paragraph"]
 
 
+@pytest.mark.parametrize("br", ["\n", "\r\n", "\r", "\u2028"])
+def test_every_line_break_convention_reads_alike(br: str) -> None:
+    # Windows "\r\n" is one break, not a blank line; old Mac "\r" and Unicode's
+    # line separator are breaks too; U+2029 separates paragraphs
+    text = f"The regulation{br}enforcement officers got{br}here.{br}Headline{br}Body text{br}{br}next paragraph"
+    doc = tokenize(text)
+    sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
+    assert sents == ["The regulation enforcement officers got here .", "Headline", "Body text", "next paragraph"]
+    assert len(tokenize("one line\u2029next paragraph").sentences) == 2
+
+
+def test_line_breaks_counts_each_convention_once() -> None:
+    from unspin.tokenize import line_breaks
+
+    assert [line_breaks(g) for g in (" ", "\t", "\n", "\r\n", "\r", "\r\r", "\n\r\n", "\u2029")] == [0, 0, 1, 1, 1, 2, 2, 2]
+
+
+def test_the_pronoun_i_ends_a_sentence_but_initials_do_not() -> None:
+    doc = tokenize("She ran faster than I. The race ended. J. K. Rowling wrote it.")
+    sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
+    assert sents == ["She ran faster than I .", "The race ended .", "J . K . Rowling wrote it ."]
+
+
 def test_wrapping_does_not_change_what_is_restored() -> None:
     from unspin import restore
 
@@ -45,7 +68,7 @@ def test_wrapping_does_not_change_what_is_restored() -> None:
     assert restore(wrapped).text.startswith("The officers got here yesterday and the Chinese Foreign Minister")
 
 
-@pytest.mark.parametrize("space", ["\u00a0", "  ", "\t"])
+@pytest.mark.parametrize("space", ["\u00a0", "  ", "\t", "\r", "\r\n"])
 def test_a_span_crosses_any_spacing(space: str) -> None:
     from unspin import restore
 

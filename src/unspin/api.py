@@ -114,20 +114,24 @@ def _validate(text: object) -> str:
     return text
 
 
+# a blank line in any line-break convention ("\n\n", "\r\n\r\n", old Mac "\r\r"), or U+2029
+_PARAGRAPH_RE = re.compile(r"(?:\r?\n|\r(?!\n))[ \t]*(?:\r?\n|\r(?!\n))|\u2029")
+
+
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Split long text at paragraph breaks into chunks of at most ~CHUNK_CHARS."""
     if len(text) <= CHUNK_CHARS:
         return [(0, text)]
     out: list[tuple[int, str]] = []
     start = 0
-    for m in re.finditer(r"\n\s*\n", text):
+    for m in _PARAGRAPH_RE.finditer(text):
         if m.end() - start >= CHUNK_CHARS:
             out.append((start, text[start : m.end()]))
             start = m.end()
     # a chunk with no paragraph break is cut at a line break or, failing that, a space
     rest = text[start:]
     while len(rest) > 2 * CHUNK_CHARS:
-        cut = rest.rfind("\n", 0, CHUNK_CHARS)
+        cut = max(rest.rfind("\n", 0, CHUNK_CHARS), rest.rfind("\r", 0, CHUNK_CHARS))
         if cut <= 0:
             cut = rest.rfind(" ", 0, CHUNK_CHARS)
         if cut <= 0:

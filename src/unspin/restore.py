@@ -48,6 +48,7 @@ from .lexicon import (
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
 from .morph import indefinite_article
+from .tokenize import line_breaks
 from .topic import DocumentTopic, load_vectors
 
 if TYPE_CHECKING:
@@ -267,7 +268,7 @@ class _Sentence:
 
 def _spacing(gap: str) -> bool:
     """Is ``gap`` white space with at most one line break?"""
-    return gap == " " or (gap.isspace() and gap.count("\n") <= 1)
+    return gap == " " or (gap.isspace() and line_breaks(gap) <= 1)
 
 
 class Restorer:

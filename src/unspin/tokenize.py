@@ -10,7 +10,7 @@ import re
 
 from .doc import NUMBER, PUNCT, SYMBOL, WORD, Doc, Token
 
-__all__ = ["tokenize"]
+__all__ = ["line_breaks", "tokenize"]
 
 # Words keep inner apostrophes and hyphens ("Kazakhstan's", "don't", "six-nation"):
 # the language model's vocabulary has such words whole.
@@ -45,6 +45,24 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+# a line break in any of the conventions text arrives in: Unix "\n", Windows
+# "\r\n" (one break, not two), old Mac "\r", and Unicode's line separator; the
+# paragraph separator counts as a blank line
+_BREAK_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028]|(\u2029)")
+
+
+def line_breaks(gap: str) -> int:
+    r"""How many line breaks white space ``gap`` holds ("\r\n" is one; U+2029 is two).
+
+    Example:
+        >>> line_breaks(" \r\n "), line_breaks("\r\r"), line_breaks("\u2029")
+        (1, 2, 2)
+    """
+    if gap == " ":
+        return 0
+    return sum(2 if m.group(1) else 1 for m in _BREAK_RE.finditer(gap))
+
+
 def _line_break(gap: str, next_text: str) -> bool:
     """Does a gap between tokens end the sentence as a line break?
 
@@ -52,9 +70,8 @@ def _line_break(gap: str, next_text: str) -> bool:
     starts with a lower-case letter: hard-wrapped text (plain-text papers,
     e-mail, text taken from PDF) continues its sentences on the next line.
     """
-    if "\n" not in gap:
-        return False
-    return gap.count("\n") > 1 or not next_text[:1].islower()
+    breaks = line_breaks(gap)
+    return breaks > 1 or (breaks == 1 and not next_text[:1].islower())
 
 
 def tokenize(text: str) -> Doc:
@@ -85,7 +102,8 @@ def tokenize(text: str) -> Doc:
             prev = tokens[i - 1] if i > 0 else None
             abbreviation = (
                 tok.text == "." and prev is not None and prev.kind == WORD and prev.end == tok.start
-                and (len(prev.text) == 1 or prev.text.lower() in _ABBREVIATIONS)
+                # ... but "I" is a pronoun or a numeral far more often than an initial ("than I. The")
+                and ((len(prev.text) == 1 and prev.text != "I") or prev.text.lower() in _ABBREVIATIONS)
             )
             # a closing quote or bracket right after the full stop stays with it
             while nxt is not None and nxt.text in _CLOSERS and nxt.start == tokens[i].end:
