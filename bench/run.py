@@ -192,7 +192,7 @@ def variants(docs: int, quick: bool) -> list[dict]:
 
 FORMATS = [("as written", ""), ("ALL CAPS", "upper"), ("Title Case", "title"), ("lower case", "lower"),
            ("hard-wrapped at 70 columns", "wrap"), ("wrapped, Windows line ends (CR LF)", "wrap-crlf"),
-           ("wrapped, old Mac line ends (CR)", "wrap-cr")]
+           ("wrapped, old Mac line ends (CR)", "wrap-cr"), ("Title Case, hard-wrapped", "title-wrap")]
 
 
 def reformat(text: str, how: str) -> str:
@@ -210,6 +210,8 @@ def reformat(text: str, how: str) -> str:
     if how == "title":
         return re.sub(r"[^\W\d_][\w'-]*",
                       lambda m: m[0] if m[0].lower() in FUNCTION_WORDS else m[0][:1].upper() + m[0][1:], text)
+    if how == "title-wrap":
+        return reformat(reformat(text, "title"), "wrap")
     if how.startswith("wrap"):
         wrapped = "\n\n".join(textwrap.fill(p, 70, break_on_hyphens=False, break_long_words=False) for p in text.split("\n\n"))
         return wrapped.replace("\n", {"wrap": "\n", "wrap-crlf": "\r\n", "wrap-cr": "\r"}[how])

@@ -93,6 +93,42 @@ def test_bad_input_one_line_exit_2(tmp_path: Path, setup, message: str, command:
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_a_pdf_is_read_as_its_text(tmp_path: Path, write_pdf, via: str) -> None:  # type: ignore[no-untyped-def]
+    # editors get manuscripts as PDFs: the text of the pages is checked, not the file's syntax
+    f = tmp_path / "paper.pdf"
+    write_pdf(f, "The officers got here yesterday and the Chinese language Overseas\nMinister mentioned the talks.")
+    args, stdin = ([str(f)], None) if via == "file" else (["-"], f.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "unspin.cli", "check", "--json", *args],
+                          input=stdin, capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["words"] == 14  # the page's words, none of the PDF's own syntax
+    assert "a PDF of 1 page" in proc.stderr.decode() and "offsets index that text" in proc.stderr.decode()
+    from unspin.readers import read_input
+
+    text = read_input(str(f))
+    assert text.split() == "The officers got here yesterday and the Chinese language Overseas Minister mentioned the talks.".split()
+    assert data["spans"] and all(text[s["start"] : s["end"]] == s["text"] for s in data["spans"])
+    res = runner.invoke(app, ["restore", str(f)])
+    assert res.exit_code == 0
+    assert "Chinese Foreign" in res.stdout and "obj" not in res.stdout
+
+
+@pytest.mark.parametrize("pdf, message", [(b"%PDF-1.4 this is not really a pdf", "not a readable PDF"), (None, "no extractable text")])
+def test_a_bad_pdf_is_one_line_exit_2(tmp_path: Path, write_pdf, pdf: bytes | None, message: str) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "bad.pdf"
+    if pdf is None:
+        write_pdf(f, "")  # a page with no text: a scan that needs OCR
+    else:
+        f.write_bytes(pdf)
+    proc = subprocess.run([sys.executable, "-m", "unspin.cli", "check", str(f)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
+
+
 def test_empty_stdin() -> None:
     proc = subprocess.run([sys.executable, "-m", "unspin.cli", "check", "-"], input="", capture_output=True, text=True, check=False)
     assert proc.returncode == 2

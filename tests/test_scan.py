@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,32 +48,8 @@ def _warc(path: Path, pages: list[tuple[str, str]], gzip: bool = False) -> None:
         path.write_bytes(buf.getvalue())
 
 
-def _pdf(path: Path, text: str) -> None:
-    """A minimal one-page PDF with ``text`` in Helvetica (one line per line of ``text``), offsets computed."""
-    lines = ") Tj 0 -14 Td (".join(text.split("\n"))
-    stream = f"BT /F1 12 Tf 72 720 Td ({lines}) Tj ET".encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(bytes(out))
-
-
 @pytest.fixture()
-def collection(tmp_path: Path) -> Path:
+def collection(tmp_path: Path, write_pdf: Callable[[Path, str], None]) -> Path:
     """One document of every format, plus broken ones."""
     d = tmp_path / "in"
     (d / "sub").mkdir(parents=True)
@@ -85,7 +62,7 @@ def collection(tmp_path: Path) -> Path:
     )
     pq.write_table(pa.table({"id": ["p1", "p2"], "text": [TEXTS[0], None]}), d / "e.parquet")
     _warc(d / "f.warc.gz", [("http://example.com/1", f"<html><body><p>{TEXTS[1]}</p></body></html>")], gzip=True)
-    _pdf(d / "g.pdf", TEXTS[2])
+    write_pdf(d / "g.pdf", TEXTS[2])
     (d / "h.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     (d / "i.txt").write_bytes(b"\xff\xfe\x00binary")
     (d / "ignored.bin").write_bytes(b"skip me")
@@ -97,8 +74,8 @@ def test_listing_is_sorted_recursive_and_known_formats_only(collection: Path) ->
     assert names == ["a.txt", "c.html", "d.jsonl", "e.parquet", "f.warc.gz", "g.pdf", "h.pdf", "i.txt", "sub/b.md"]
 
 
-def test_pdf_words_hyphenated_at_line_ends_are_joined(tmp_path: Path) -> None:
-    _pdf(tmp_path / "p.pdf", "The regu-\nlation enforcement officers of the six-\nnation group\nmentioned it.")
+def test_pdf_words_hyphenated_at_line_ends_are_joined(tmp_path: Path, write_pdf: Callable[[Path, str], None]) -> None:
+    write_pdf(tmp_path / "p.pdf", "The regu-\nlation enforcement officers of the six-\nnation group\nmentioned it.")
     (doc,) = iter_documents(tmp_path / "p.pdf")
     assert doc.text is not None
     assert doc.text.split() == "The regulation enforcement officers of the six-nation group mentioned it.".split()

@@ -35,6 +35,24 @@ def test_hard_wrapped_lines_continue_their_sentence() -> None:
     assert sents == ["The regulation enforcement officers got here .", "Headline", "Body text", "next paragraph"]
 
 
+def test_a_wrapped_line_continues_before_a_capital_but_a_heading_ends() -> None:
+    # a line as long as the text's wrapped lines carries on ("Overseas / Minister");
+    # a short line before a capital is a heading or a list item and ends its sentence
+    text = ("Short Heading\n"
+            "The officers got here yesterday and the Chinese language Overseas\n"
+            "Minister mentioned the talks with the Kazakh President on Monday in\n"
+            "Beijing and more.\n")
+    doc = tokenize(text)
+    sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
+    assert sents[0] == "Short Heading"
+    assert len(sents) == 2 and "Overseas Minister mentioned" in sents[1] and "in Beijing" in sents[1]
+    # restoration crosses the wrapped line break as it crosses a space
+    from unspin import restore
+
+    short = "The officers got here yesterday and the Chinese language Overseas\nMinister mentioned the talks."
+    assert "Chinese Foreign\nMinister" in restore(short).text
+
+
 @pytest.mark.parametrize("br", ["\n", "\r\n", "\r", "\u2028"])
 def test_every_line_break_convention_reads_alike(br: str) -> None:
     # Windows "\r\n" is one break, not a blank line; old Mac "\r" and Unicode's

@@ -70,7 +70,7 @@ def _colour(confidence: float) -> str:
     return "bold red" if confidence >= 0.8 else "red" if confidence >= 0.55 else "yellow"
 
 
-FileArg = typer.Argument(..., help="Text file to read, or - for standard input.")
+FileArg = typer.Argument(..., help="Text file to read (a PDF's text is extracted), or - for standard input.")
 NoFp = typer.Option(False, "--no-fingerprints", help="Do not use the list of known tortured phrases.")
 Scorer = typer.Option(
     api.DEFAULT_SCORER, "--scorer",
@@ -78,6 +78,15 @@ Scorer = typer.Option(
 )
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of the readable report.")
 NoAdapt = typer.Option(False, "--no-adapt", help="Skip document-level adaptation (one pass).")
+
+
+def _read(file: str) -> str:
+    """The input's text (a PDF's extracted text), with a note on standard error where it was extracted."""
+    notes: list[str] = []
+    text = read_input(file, notes)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+    return text
 
 
 def _language_note(text: str, words: int | None = None) -> None:
@@ -104,7 +113,7 @@ def check(
 
     Example: unspin check article.txt ; unspin check --json - < article.txt
     """
-    text = read_input(file)
+    text = _read(file)
     report = api.check(
         text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
     )
@@ -144,7 +153,7 @@ def restore(
 
     Example: unspin restore article.txt > restored.txt
     """
-    text = read_input(file)
+    text = _read(file)
     result = api.restore(
         text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
     )
@@ -176,7 +185,7 @@ def spin(
 
     Example: unspin spin --rate 0.3 --seed 1 --thesaurus wordnet --style dictionary clean.txt
     """
-    text = read_input(file)
+    text = _read(file)
     result = api.spin(text, rate=rate, seed=seed, thesaurus=thesaurus, style=style, fix_articles=not keep_articles)
     if as_json:
         _print_json(result.to_dict())
@@ -408,7 +417,7 @@ def trace_cmd(
     """
     from .trace import TraceIndex
 
-    text = read_input(file)
+    text = _read(file)
     with TraceIndex.open(index) as ti:
         result = ti.trace(text, top=top)
     if as_json:

@@ -52,20 +52,36 @@ def decode_text(data: bytes, name: str) -> str:
     return text
 
 
-def read_input(path: str) -> str:
-    """Read ``path`` (or standard input for ``-``) as UTF-8 text."""
+def read_input(path: str, notes: list[str] | None = None) -> str:
+    """Read ``path`` (or standard input for ``-``) as text.
+
+    A PDF (known by its first bytes, whatever its name) gives the text of its
+    pages, with words hyphenated at line ends joined (needs ``pypdf``, extra
+    ``unspin[scan]``); spans then index that text, and a line saying so is
+    added to ``notes``. Anything else is read as UTF-8 (or UTF-16 with its
+    byte-order mark): HTML stays as it is, since the tokenizer passes tags
+    through and a restoration keeps the markup.
+    """
     if path == "-":
-        return decode_text(sys.stdin.buffer.read(), "standard input")
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"No such file: {path!r}.")
-    if p.is_dir():
-        raise InputError(f"{path!r} is a directory; give a text file (or use: unspin scan DIR).")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"Cannot read {path!r}: {exc.strerror}.") from exc
-    return decode_text(data, repr(path))
+        data, name = sys.stdin.buffer.read(), "standard input"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"No such file: {path!r}.")
+        if p.is_dir():
+            raise InputError(f"{path!r} is a directory; give a text file (or use: unspin scan DIR).")
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"Cannot read {path!r}: {exc.strerror}.") from exc
+        name = repr(path)
+    if data.startswith(b"%PDF-"):
+        text, pages = _pdf_text(data, name)
+        if notes is not None:
+            notes.append(f"read the text of {name}, a PDF of {pages} page{'s' if pages != 1 else ''}; "
+                         "span offsets index that text")
+        return text
+    return decode_text(data, name)
 
 
 # --- collections of documents (for ``unspin scan``) -------------------------
@@ -178,7 +194,7 @@ def _read_whole_file(path: Path, fmt: str, extract: bool) -> RawDoc:
         return RawDoc(name, name, "")
     try:
         if fmt == "pdf":
-            return RawDoc(name, name, _pdf_text(path))
+            return RawDoc(name, name, _pdf_text(path.read_bytes(), repr(name))[0])
         data = path.read_bytes()
         if fmt == "html":
             return RawDoc(name, name, html_to_text(data))
@@ -189,20 +205,26 @@ def _read_whole_file(path: Path, fmt: str, extract: bool) -> RawDoc:
         return RawDoc(name, name, None, str(exc))
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(data: bytes, name: str) -> tuple[str, int]:
+    """The text of a PDF's pages (line-end hyphenation joined) and its page count."""
+    import io
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings are not the user's business
     try:
         from pypdf import PdfReader
         from pypdf.errors import PyPdfError
     except ImportError as exc:
         raise missing_extra("scan", "pypdf") from exc
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data))
         text = "\n\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"{str(path)!r} is not a readable PDF ({type(exc).__name__}: {exc}).") from exc
+        pages = len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise InputError(f"{name} is not a readable PDF ({type(exc).__name__}: {exc}).") from exc
     if not text.strip():
-        raise InputError(f"{str(path)!r} has no extractable text (a scanned PDF needs OCR first).")
-    return join_hyphenated(text)
+        raise InputError(f"{name} has no extractable text (a scanned PDF needs OCR first).")
+    return join_hyphenated(text), pages
 
 
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([^\W\d_]+)")

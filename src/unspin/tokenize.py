@@ -6,7 +6,9 @@ token or whitespace between tokens, so edits can be spliced back exactly.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 
 from .doc import NUMBER, PUNCT, SYMBOL, WORD, Doc, Token
 
@@ -63,15 +65,37 @@ def line_breaks(gap: str) -> int:
     return sum(2 if m.group(1) else 1 for m in _BREAK_RE.finditer(gap))
 
 
-def _line_break(gap: str, next_text: str) -> bool:
+_LINE_END_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_LINE_ENDS = "\n\r\x0b\x0c\x85\u2028\u2029"
+
+
+def _wrap_width(text: str) -> int:
+    """The width a text's lines reach when it is hard-wrapped: the 90th percentile
+    of its non-blank lines' lengths (the longest line, for a few lines)."""
+    lengths = sorted(len(line.strip()) for line in _LINE_END_RE.split(text) if line.strip())
+    return lengths[min(len(lengths) - 1, math.ceil(0.9 * (len(lengths) - 1)))] if lengths else 0
+
+
+def _line_length(text: str, end: int) -> int:
+    """Length of the line that ends at ``end`` (leading white space left out)."""
+    start = max(text.rfind(ch, 0, end) for ch in _LINE_ENDS) + 1
+    return len(text[start:end].lstrip())
+
+
+def _line_break(gap: str, next_text: str, wrapped_line: Callable[[], bool]) -> bool:
     """Does a gap between tokens end the sentence as a line break?
 
-    A blank line always does; a single line break does unless the next line
-    starts with a lower-case letter: hard-wrapped text (plain-text papers,
-    e-mail, text taken from PDF) continues its sentences on the next line.
+    A blank line always does. A single line break does not before a
+    lower-case word, nor after a line as long as the text's wrapped lines
+    (``wrapped_line()``: "the Chinese language Overseas\\nMinister"): hard-wrapped
+    text (plain-text papers, e-mail, text taken from PDF) continues its
+    sentences on the next line. After a short line (a heading, a list item)
+    and before a capital, it does.
     """
     breaks = line_breaks(gap)
-    return breaks > 1 or (breaks == 1 and not next_text[:1].islower())
+    if breaks != 1:
+        return breaks > 1
+    return not next_text[:1].islower() and not wrapped_line()
 
 
 def tokenize(text: str) -> Doc:
@@ -94,10 +118,17 @@ def tokenize(text: str) -> Doc:
     sentences: list[tuple[int, int]] = []
     first = 0
     i = 0
+    width: list[int] = []  # the text's wrap width, measured the first time a line break needs it
+
+    def wrapped_line() -> bool:
+        if not width:
+            width.append(_wrap_width(text))
+        return 4 * _line_length(text, tok.end) >= 3 * width[0] > 0
+
     while i < len(tokens):
         tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        boundary = nxt is not None and _line_break(text[tok.end : nxt.start], nxt.text)
+        boundary = nxt is not None and _line_break(text[tok.end : nxt.start], nxt.text, wrapped_line)
         if tok.kind == PUNCT and tok.text[-1] in _SENT_END:
             prev = tokens[i - 1] if i > 0 else None
             abbreviation = (
