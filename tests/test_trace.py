@@ -123,6 +123,25 @@ def test_jsonl_sources_and_field_names(tmp_path: Path, clean_texts: list[str]) -
     assert best.passages[0].source_text == clean_texts[2][best.passages[0].source_start : best.passages[0].source_end]
 
 
+def test_pdf_and_utf16_sources_are_indexed_and_read_back_as_text(
+    tmp_path: Path, clean_texts: list[str], write_pdf,  # type: ignore[no-untyped-def]
+) -> None:
+    # a PDF source is indexed by the text of its pages (not its syntax), a UTF-16 one
+    # as it decodes; both are read back so their passages can be shown
+    text = " ".join(clean_texts[1].split()[:120])
+    write_pdf(tmp_path / "paper.pdf", text)
+    (tmp_path / "notes.txt").write_bytes(clean_texts[2].encode("utf-16"))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    report = build_index(tmp_path / "p.db", [tmp_path / "paper.pdf", tmp_path / "notes.txt", tmp_path / "broken.pdf"])
+    assert report.added == 2 and "broken.pdf" in "".join(str(p) for p in report.skipped)
+    for query, name in ((unspin.spin(text, rate=0.3, seed=2, thesaurus="moby").text, "paper.pdf"),
+                        (clean_texts[2][:2000], "notes.txt")):
+        best = trace(query, tmp_path / "p.db").matches[0]
+        assert best.id == str(tmp_path / name)
+        passage = best.passages[0]
+        assert passage.source_text and "obj" not in passage.source_text and "\x00" not in passage.source_text
+
+
 def test_unreadable_sources_are_skipped_and_reported(tmp_path: Path, clean_texts: list[str]) -> None:
     good = tmp_path / "src"
     good.mkdir()

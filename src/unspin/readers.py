@@ -448,7 +448,7 @@ def source_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Unreadab
 
 
 def read_source(path: Path, id_field: str = "id", text_field: str = "text") -> Iterator[SourceText | Unreadable]:
-    """Documents of one file: the whole file, or one per line for ``.jsonl``/``.ndjson``."""
+    """Documents of one file: the whole file (a PDF's text, if it is one), or one per line for ``.jsonl``/``.ndjson``."""
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl(path, id_field, text_field)
         return
@@ -457,12 +457,13 @@ def read_source(path: Path, id_field: str = "id", text_field: str = "text") -> I
     except OSError as exc:
         yield Unreadable(str(path), f"cannot read ({exc.strerror})")
         return
+    kind = "pdf" if data.startswith(b"%PDF-") else "text"
     try:
-        text = decode_text(data, "file")
+        text = _pdf_text(data, "file")[0] if kind == "pdf" else decode_text(data, "file")
     except InputError as exc:
-        yield Unreadable(str(path), str(exc).split(". ")[0].removeprefix("file ").strip(), len(data))
+        yield Unreadable(str(path), str(exc).split(". ")[0].split(" (")[0].removeprefix("file ").strip(), len(data))
         return
-    yield SourceText(str(path), text, str(path.resolve()), "text", 0, len(data), len(data))
+    yield SourceText(str(path), text, str(path.resolve()), kind, 0, len(data), len(data))
 
 
 def _read_jsonl(path: Path, id_field: str, text_field: str) -> Iterator[SourceText | Unreadable]:
@@ -507,9 +508,11 @@ def reread_text(source: str, kind: str, byte_offset: int, byte_length: int) -> s
             fh.seek(byte_offset)
             data = fh.read(byte_length)
         if kind == "text":
-            return data.decode("utf-8-sig")
+            return decode_text(data, "file")  # UTF-8, or UTF-16 with its byte-order mark, as when indexed
+        if kind == "pdf":
+            return _pdf_text(data, "file")[0]
         field = kind.partition(":")[2]
         value = json.loads(data.decode("utf-8-sig"))[field]
         return value if isinstance(value, str) else None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, UnspinError):
         return None
