@@ -160,6 +160,23 @@ def test_open_txt_file(page: Any, tmp_path: Path) -> None:
     assert "not valid UTF-8" in page.text_content("#error")
 
 
+def test_open_pdf_file(page: Any, tmp_path: Path, write_pdf) -> None:  # type: ignore[no-untyped-def]
+    # an editor drops a manuscript PDF: the server reads the text of its pages into the box
+    pdf = tmp_path / "paper.pdf"
+    write_pdf(pdf, "The regu-\nlation enforcement officers\nmentioned it.")
+    page.set_input_files("#file", str(pdf))
+    for _ in range(100):  # the server answers asynchronously (the page's CSP forbids wait_for_function's eval)
+        if page.input_value("#input"):
+            break
+        page.wait_for_timeout(50)
+    assert page.input_value("#input").split() == "The regulation enforcement officers mentioned it.".split()
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really a pdf")
+    page.set_input_files("#file", str(bad))
+    page.locator("#error").wait_for(state="visible")
+    assert "not a readable PDF" in page.text_content("#error")
+
+
 def test_phone_width(browser: Any, server: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
     page = context.new_page()

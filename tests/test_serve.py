@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 import sys
 import time
@@ -7,6 +8,7 @@ import types
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -86,10 +88,32 @@ def test_restore_mirrors_the_python_api(client: TestClient) -> None:
 
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert set(schema["paths"]) == {"/api/check", "/api/restore", "/api/trace", "/api/health"}
+    assert set(schema["paths"]) == {"/api/check", "/api/restore", "/api/trace", "/api/text", "/api/health"}
     check_in = schema["components"]["schemas"]["CheckRequest"]["properties"]
     assert set(check_in) == {"text", "fingerprints", "min_confidence"}
     assert "413" in schema["paths"]["/api/check"]["post"]["responses"]
+
+
+def test_text_of_a_dropped_pdf_or_utf16_file(client: TestClient, tmp_path: Path, write_pdf) -> None:  # type: ignore[no-untyped-def]
+    write_pdf(tmp_path / "p.pdf", "The regu-\nlation enforcement officers\nmentioned it.")
+    res = client.post("/api/text", json={"name": "paper.pdf", "data": base64.b64encode((tmp_path / "p.pdf").read_bytes()).decode()})
+    assert res.status_code == 200, res.text
+    data = res.json()
+    assert data["text"].split() == "The regulation enforcement officers mentioned it.".split()
+    assert "a PDF of 1 page" in data["note"] and "paper.pdf" in data["note"]
+    res = client.post("/api/text", json={"data": base64.b64encode("café".encode("utf-16")).decode()})
+    assert res.json() == {"text": "café", "note": None}
+
+
+@pytest.mark.parametrize("data, words", [
+    ("not base64!", ["base64"]),
+    (base64.b64encode(b"%PDF-1.4 junk").decode(), ["not a readable PDF", "x.pdf"]),
+    (base64.b64encode(b"\x00\x01binary").decode(), ["binary"]),
+])
+def test_text_of_a_bad_file_is_a_one_line_4xx(client: TestClient, data: str, words: list[str]) -> None:
+    res = client.post("/api/text", json={"name": "x.pdf", "data": data})
+    assert 400 <= res.status_code < 500
+    assert_error(res, res.status_code, *words)
 
 
 def test_page_and_static_files_are_local(client: TestClient) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "Unreadable",
     "decode_text",
     "file_format",
+    "file_text",
     "html_to_text",
     "iter_documents",
     "join_hyphenated",
@@ -75,6 +76,16 @@ def read_input(path: str, notes: list[str] | None = None) -> str:
         except OSError as exc:
             raise InputError(f"Cannot read {path!r}: {exc.strerror}.") from exc
         name = repr(path)
+    return file_text(data, name, notes)
+
+
+def file_text(data: bytes, name: str, notes: list[str] | None = None) -> str:
+    """The text of a file's bytes: a PDF's pages (see :func:`read_input`), else UTF-8 or UTF-16 text.
+
+    Example:
+        >>> file_text("caf\u00e9".encode("utf-16"), "a file")
+        'café'
+    """
     if data.startswith(b"%PDF-"):
         text, pages = _pdf_text(data, name)
         if notes is not None:

@@ -6,6 +6,7 @@ objects as the CLI's ``--json``::
     POST /api/check    {"text", "fingerprints", "min_confidence"} -> Report.to_dict()
     POST /api/restore  {"text", "fingerprints", "min_confidence"} -> Restoration.to_dict()
     POST /api/trace    {"text", "top"} -> {"matches": [...]}   (needs --index)
+    POST /api/text     {"name", "data": base64 bytes} -> {"text", "note"}  (a dropped PDF's text)
     GET  /api/health   -> {"status": "ok", ...}
     GET  /             the page (static files shipped in ``unspin/static``)
 
@@ -25,6 +26,8 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import sys
 import threading
 import time
@@ -42,7 +45,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
 
-from . import __version__, api
+from . import __version__, api, readers
 from .errors import ConfigError, InputError, ResourceError, StoreError, UnspinError
 
 __all__ = ["ERROR_STATUS", "ServeConfig", "TraceIndex", "create_app", "open_index", "run", "running"]
@@ -137,6 +140,16 @@ class CheckRequest(BaseModel):
     text: str = Field(description="The text to check, as a JSON string.")
     fingerprints: bool = Field(True, description="Also look for known tortured phrases.")
     min_confidence: float = Field(api.DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0, description="Drop spans below this confidence.")
+
+
+class TextRequest(BaseModel):
+    name: str = Field("the file", max_length=300, description="The file's name, for messages.")
+    data: str = Field(description="The file's bytes, base64-encoded: a PDF, or UTF-8 / UTF-16 text.")
+
+
+class TextOut(BaseModel):
+    text: str = Field(description="The file's text (a PDF's pages, line-end hyphenation joined).")
+    note: str | None = Field(description="What was done to get it (for a PDF), or null.")
 
 
 class TraceRequest(BaseModel):
@@ -447,6 +460,19 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
     async def restore(req: CheckRequest) -> dict[str, Any]:
         """Replace spun phrases by their likely originals (``unspin.restore``)."""
         return await mirror(api.restore, req)
+
+    @app.post("/api/text", response_model=TextOut, responses=_ERRORS, tags=["api"])
+    async def file_text(req: TextRequest) -> dict[str, Any]:
+        """The text of a file the page was given: a PDF's pages, or UTF-8 / UTF-16 text
+        (``unspin.readers.file_text``; a PDF needs the extra ``unspin[scan]``)."""
+        try:
+            data = base64.b64decode(req.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise InputError("The file's data is not valid base64.") from None
+        name = repr(req.name)
+        notes: list[str] = []
+        text = await workers.run(lambda: readers.file_text(data, name, notes))
+        return {"text": text, "note": notes[0] if notes else None}
 
     @app.post("/api/trace", response_model=TraceOut, tags=["api"],
               responses={**_ERRORS, 501: {"model": ErrorOut, "description": "No index is loaded."}})

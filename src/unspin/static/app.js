@@ -312,21 +312,37 @@
   async function loadFile(file) {
     clearError();
     if (!file) return;
-    if (!/\.txt$/i.test(file.name) && file.type !== "text/plain") {
-      showError(`“${file.name}” is not a .txt file. Drop or open a plain-text (.txt) file.`);
+    const pdf = /\.pdf$/i.test(file.name) || file.type === "application/pdf";
+    if (!pdf && !/\.txt$/i.test(file.name) && file.type !== "text/plain") {
+      showError(`“${file.name}” is not a .txt or .pdf file. Drop or open a plain-text or PDF file.`);
       return;
     }
     const limit = state.health ? state.health.max_bytes : Infinity;
-    if (file.size > limit) {
-      showError(`“${file.name}” is ${file.size.toLocaleString()} bytes; this server takes at most ${limit.toLocaleString()}.`);
+    // a PDF travels base64-encoded inside JSON, a third larger than the file
+    if ((pdf ? Math.ceil(file.size / 3) * 4 + 200 : file.size) > limit) {
+      showError(`“${file.name}” is ${file.size.toLocaleString()} bytes; this server takes at most ${limit.toLocaleString()}` +
+                (pdf ? " (a PDF, base64-encoded)." : "."));
       return;
     }
-    try {
-      const bytes = await file.arrayBuffer();
-      input.value = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch (err) {
-      showError(`“${file.name}” is not valid UTF-8 text. Convert it first, e.g.: iconv -t UTF-8 FILE`);
-      return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (pdf) {  // the server reads the text of the pages (POST /api/text)
+      let binary = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      let data;
+      try {
+        data = await post("/api/text", { name: file.name, data: btoa(binary) });
+      } catch (err) {
+        showError(err.message);
+        return;
+      }
+      input.value = data.text;
+    } else {
+      try {
+        input.value = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch (err) {
+        showError(`“${file.name}” is not valid UTF-8 text. Convert it first, e.g.: iconv -t UTF-8 FILE`);
+        return;
+      }
     }
     updateCount();
     input.focus();
