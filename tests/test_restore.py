@@ -35,6 +35,12 @@ def test_apply_case() -> None:
     assert apply_case("foreign minister", ["OVERSEAS", "MINISTER"]) == "FOREIGN MINISTER"
     # in a sentence written in capitals throughout, capitals stay capitals
     assert apply_case("one other", ["ANOTHER"], shouting=True) == "ONE OTHER"
+    # a capitalised name that becomes its initials is an acronym, with or without its "of"
+    assert apply_case("cia", ["Central", "Intelligence", "Agency"], sentence_start=False) == "CIA"
+    assert apply_case("doe", ["Department", "of", "Energy"], sentence_start=False) == "DOE"
+    assert apply_case("eu", ["European", "Union"]) == "EU"
+    assert apply_case("film", ["Motion", "Picture"], sentence_start=False) == "Film"  # not its initials
+    assert apply_case("dm", ["diabetes", "mellitus"]) == "dm"  # not capitalised: not a name
 
 
 @pytest.mark.parametrize("case", [str.upper, lambda t: " ".join(w[:1].upper() + w[1:] for w in t.split(" "))])

@@ -204,6 +204,11 @@ class Arc(NamedTuple):
     capital: bool = False
 
 
+# words a name's initials may leave out ("European Union" -> "EU", "Bank of England" ->
+# "BOE"; "Department of Energy" -> "DOE" keeps them)
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "&", "on", "in"})
+
+
 def apply_case(suggestion: str, seen_tokens: list[str], sentence_start: bool = True, shouting: bool = False) -> str:
     """Give ``suggestion`` the casing pattern of the text it replaces.
 
@@ -212,10 +217,16 @@ def apply_case(suggestion: str, seen_tokens: list[str], sentence_start: bool = T
     inside a sentence that becomes several is a name or title ("America" ->
     "United States"); at a sentence start only the first word is capitalised.
     In a sentence written in capitals throughout (``shouting``) capitals stay
-    capitals.
+    capitals. Capitalised words that become one word made of their initials
+    become an acronym ("Central Intelligence Agency" -> "CIA", not "Cia").
     """
     if not seen_tokens:
         return suggestion
+    if len(seen_tokens) > 1 and " " not in suggestion:
+        major = [t for t in seen_tokens if t.lower() not in _MINOR_WORDS]
+        if len(major) > 1 and all(t[:1].isupper() for t in major) and suggestion.lower() in (
+                "".join(t[0] for t in major).lower(), "".join(t[0] for t in seen_tokens).lower()):
+            return suggestion.upper()
     title = " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
     letters = "".join(seen_tokens)
     if len(letters) > 1 and letters.isupper():
