@@ -6,6 +6,7 @@ token or whitespace between tokens, so edits can be spliced back exactly.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable
@@ -66,20 +67,25 @@ def line_breaks(gap: str) -> int:
 
 
 _LINE_END_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
-_LINE_ENDS = "\n\r\x0b\x0c\x85\u2028\u2029"
 
 
-def _wrap_width(text: str) -> int:
-    """The width a text's lines reach when it is hard-wrapped: the 90th percentile
-    of its non-blank lines' lengths (the longest line, for a few lines)."""
-    lengths = sorted(len(line.strip()) for line in _LINE_END_RE.split(text) if line.strip())
-    return lengths[min(len(lengths) - 1, math.ceil(0.9 * (len(lengths) - 1)))] if lengths else 0
+class _Lines:
+    """Where a text's lines start, and the width its lines reach when it is
+    hard-wrapped (the 90th percentile of its non-blank lines' lengths; the
+    longest line, for a few lines). Measured once, when a line break first needs it."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        breaks = [(m.start(), m.end()) for m in _LINE_END_RE.finditer(text)]
+        self.starts = [0, *(e for _s, e in breaks)]
+        ends = [*(s for s, _e in breaks), len(text)]
+        lengths = sorted(n for a, b in zip(self.starts, ends) if (n := len(text[a:b].strip())))
+        self.width = lengths[min(len(lengths) - 1, math.ceil(0.9 * (len(lengths) - 1)))] if lengths else 0
 
-def _line_length(text: str, end: int) -> int:
-    """Length of the line that ends at ``end`` (leading white space left out)."""
-    start = max(text.rfind(ch, 0, end) for ch in _LINE_ENDS) + 1
-    return len(text[start:end].lstrip())
+    def wrapped(self, end: int) -> bool:
+        """Is the line that ends at ``end`` at least 3/4 as long as the wrapped lines?"""
+        start = self.starts[bisect.bisect_right(self.starts, end) - 1]
+        return 4 * len(self.text[start:end].lstrip()) >= 3 * self.width > 0
 
 
 def _line_break(gap: str, next_text: str, wrapped_line: Callable[[], bool]) -> bool:
@@ -118,12 +124,12 @@ def tokenize(text: str) -> Doc:
     sentences: list[tuple[int, int]] = []
     first = 0
     i = 0
-    width: list[int] = []  # the text's wrap width, measured the first time a line break needs it
+    lines: list[_Lines] = []  # measured the first time a line break needs them
 
     def wrapped_line() -> bool:
-        if not width:
-            width.append(_wrap_width(text))
-        return 4 * _line_length(text, tok.end) >= 3 * width[0] > 0
+        if not lines:
+            lines.append(_Lines(text))
+        return lines[0].wrapped(tok.end)
 
     while i < len(tokens):
         tok = tokens[i]
