@@ -208,6 +208,38 @@ def test_spelling_variants_are_never_candidates(a: str, b: str, variant: bool) -
         assert b not in [c.original for c in Channel(load_lexicon()).candidates(a)]
 
 
+@pytest.mark.parametrize(
+    ("seen", "original", "different"),
+    [
+        ("months", "years", True),  # Moby links them; "12 months" -> "12 years" changes a fact
+        ("million", "thousand", True),
+        ("north", "southern", True),
+        ("tuesday", "monday", True),
+        ("pounds", "dollars", True),
+        ("twelvemonth", "year", False),  # one quantity written two ways
+        ("autumn", "fall", False),
+        ("kilo", "kilogram", False),
+        ("solar months", "months", False),  # a phrase is compared by its last word
+        ("moment", "minute", False),  # "moment" is no unit
+        ("march", "walk", False),  # the month's name as a verb
+    ],
+)
+def test_different_quantities_are_never_candidates(seen: str, original: str, different: bool) -> None:
+    from unspin.channel import different_quantities
+
+    assert different_quantities(seen, original) is different
+    assert different_quantities(original, seen) is different
+    if different:
+        assert original not in [c.original for c in Channel(load_lexicon()).candidates(seen)]
+
+
+def test_quantity_rule_keeps_other_candidates() -> None:
+    channel = Channel(load_lexicon())
+    months = [c.original for c in channel.candidates("months")]
+    assert "calendar months" in months and not {"years", "weeks", "days"} & set(months)
+    assert [c.original for c in channel.candidates("months")] == [c.original for c in channel.reference_candidates("months")]
+
+
 def test_read_lexicon_reads_a_file_as_the_shipped_one_loads() -> None:
     from pathlib import Path
 

@@ -25,14 +25,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from .lexicon import ALL_SOURCES, FUNCTION_WORDS, MOBY, MYTHES, MYTHES_RELATED, PPS, STRUCTURAL_WORDS, WORDNET, Lexicon
+from .lexicon import (
+    ALL_SOURCES,
+    FUNCTION_WORDS,
+    MOBY,
+    MYTHES,
+    MYTHES_RELATED,
+    PPS,
+    QUANTITY_CLASSES,
+    SAME_QUANTITY,
+    STRUCTURAL_WORDS,
+    WORDNET,
+    Lexicon,
+)
 from .morph import analyses, inflect
 
-__all__ = ["Candidate", "Channel", "ChannelConfig", "spelling_variant"]
+__all__ = ["Candidate", "Channel", "ChannelConfig", "different_quantities", "spelling_variant"]
 
 
 def _extra_words(phrase: str) -> int:
@@ -51,6 +64,28 @@ def spelling_variant(a: str, b: str) -> bool:
         return False
     limit = 1 if n < 6 else 2
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+
+
+@lru_cache(maxsize=100_000)
+def _quantity_lemmas(word: str) -> frozenset[str]:
+    """The word and its lemmas that belong to a class of quantities ("years" -> {"year"})."""
+    forms = {word, *(lemma for lemma, _tag in analyses(word))}
+    return frozenset(f for f in forms if any(f in c for c in QUANTITY_CLASSES))
+
+
+def different_quantities(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` two different quantities of one kind ("months" and "years",
+    "million" and "thousand", "north" and "south"; see ``lexicon.QUANTITY_CLASSES``)?
+
+    Thesauri link such words, but one is never the other: restoring "12 months"
+    as "12 years" changes a fact, so such pairs are never candidates. Phrases
+    compare by their last words ("solar month" is a month).
+    """
+    qa, qb = _quantity_lemmas(a.rsplit(" ", 1)[-1]), _quantity_lemmas(b.rsplit(" ", 1)[-1])
+    return any(
+        x != y and any(x in c and y in c for c in QUANTITY_CLASSES) and not any(x in g and y in g for g in SAME_QUANTITY)
+        for x in qa for y in qb
+    )
 
 
 def _possessive(phrase: str) -> str:
@@ -210,7 +245,7 @@ class Channel:
             names: set[str] = set()
             for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
-                if name is None or name == seen or spelling_variant(name, seen):
+                if name is None or name == seen or spelling_variant(name, seen) or different_quantities(name, seen):
                     continue
                 old = found.get(name)
                 if old is None or old[0] < r:
@@ -241,7 +276,7 @@ class Channel:
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
-                if name is None or name == seen or spelling_variant(name, seen):
+                if name is None or name == seen or spelling_variant(name, seen) or different_quantities(name, seen):
                     continue
                 cand = (score(o, q, zf), Candidate(name, q, m, zf))
                 if name not in found or found[name][0] < cand[0]:

@@ -30,6 +30,8 @@ __all__ = [
     "MYTHES",
     "MYTHES_RELATED",
     "PPS",
+    "QUANTITY_CLASSES",
+    "SAME_QUANTITY",
     "SOURCES",
     "STRUCTURAL_WORDS",
     "WORDNET",
@@ -51,6 +53,33 @@ __all__ = [
 FUNCTION_WORDS = frozenset(
     ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "not", "no", "nor", "so", "than", "that", "this", "these", "those", "there", "here", "it", "its", "he", "she", "they", "them", "their", "his", "her", "him", "we", "us", "our", "you", "your", "i", "me", "my", "mine", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "all", "any", "each", "both", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "up", "down", "out", "off", "over", "under", "again", "then", "once", "into", "onto", "upon", "about", "just", "also", "s", "t"]
 )
+
+#: Closed classes of quantities whose members are never synonyms of one another:
+#: a thesaurus may link "month" and "year", "million" and "thousand", "north"
+#: and "south" (Moby does), but restoring one for the other changes a fact
+#: ("12 months" -> "12 years"). Words of one group in ``SAME_QUANTITY`` are one
+#: quantity written two ways, and stay candidates.
+QUANTITY_CLASSES: tuple[frozenset[str], ...] = tuple(frozenset(c.split()) for c in (
+    "second minute hour day week fortnight month year decade century millennium",
+    "monday tuesday wednesday thursday friday saturday sunday",
+    "january february march april may june july august september october november december",
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
+    "billion trillion",
+    "first second third fourth fifth sixth seventh eighth ninth tenth",
+    "millimetre millimeter centimetre centimeter metre meter kilometre kilometer inch foot yard mile",
+    "milligram gram kilogram kilo ounce pound stone ton tonne",
+    "millilitre milliliter litre liter pint quart gallon barrel",
+    "dollar euro pound yen yuan rupee franc mark peso lira rouble ruble cent penny pence",
+    "north south east west northern southern eastern western northeast northwest southeast southwest "
+    "northeastern northwestern southeastern southwestern",
+    "spring summer autumn fall winter",
+))
+SAME_QUANTITY: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
+    "millimetre millimeter", "centimetre centimeter", "metre meter", "kilometre kilometer", "kilogram kilo",
+    "ton tonne", "millilitre milliliter", "litre liter", "rouble ruble", "penny pence", "autumn fall",
+))
+
 
 #: Function words that carry grammar, not meaning (articles, pronouns,
 #: auxiliaries, demonstratives): a spinner never writes a content word for one.
