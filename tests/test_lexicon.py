@@ -220,6 +220,11 @@ def test_spelling_variants_are_never_candidates(a: str, b: str, variant: bool) -
         ("autumn", "fall", False),
         ("kilo", "kilogram", False),
         ("solar months", "months", False),  # a phrase is compared by its last word
+        ("calendar months", "years", True),
+        ("twenty-four hours", "day", False),  # a phrase that counts its quantity is that quantity
+        ("two weeks", "fortnight", False),
+        ("one thousand million", "billion", False),
+        ("60 minutes", "hour", False),
         ("moment", "minute", False),  # "moment" is no unit
         ("march", "walk", False),  # the month's name as a verb
     ],

@@ -32,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .lexicon import (
     ALL_SOURCES,
+    CARDINALS,
     FUNCTION_WORDS,
     MOBY,
     MYTHES,
@@ -73,14 +74,22 @@ def _quantity_lemmas(word: str) -> frozenset[str]:
     return frozenset(f for f in forms if any(f in c for c in QUANTITY_CLASSES))
 
 
+def _composite(phrase: str) -> bool:
+    """Does a phrase count its quantity ("twenty-four hours", "two weeks", "60 minutes")?"""
+    return any(w.isdigit() or any(p in CARDINALS for p in w.split("-")) for w in phrase.split(" ")[:-1])
+
+
 def different_quantities(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` two different quantities of one kind ("months" and "years",
     "million" and "thousand", "north" and "south"; see ``lexicon.QUANTITY_CLASSES``)?
 
     Thesauri link such words, but one is never the other: restoring "12 months"
     as "12 years" changes a fact, so such pairs are never candidates. Phrases
-    compare by their last words ("solar month" is a month).
+    compare by their last words ("solar month" is a month), unless one counts
+    its quantity: "twenty-four hours" is a day, "two weeks" a fortnight.
     """
+    if _composite(a) or _composite(b):
+        return False
     qa, qb = _quantity_lemmas(a.rsplit(" ", 1)[-1]), _quantity_lemmas(b.rsplit(" ", 1)[-1])
     return any(
         x != y and any(x in c and y in c for c in QUANTITY_CLASSES) and not any(x in g and y in g for g in SAME_QUANTITY)

@@ -25,6 +25,7 @@ from .errors import ConfigError, ResourceError
 from .morph import plural
 
 __all__ = [
+    "CARDINALS",
     "FUNCTION_WORDS",
     "MOBY",
     "MYTHES",
@@ -58,14 +59,17 @@ FUNCTION_WORDS = frozenset(
 #: a thesaurus may link "month" and "year", "million" and "thousand", "north"
 #: and "south" (Moby does), but restoring one for the other changes a fact
 #: ("12 months" -> "12 years"). Words of one group in ``SAME_QUANTITY`` are one
-#: quantity written two ways, and stay candidates.
-QUANTITY_CLASSES: tuple[frozenset[str], ...] = tuple(frozenset(c.split()) for c in (
+#: quantity written two ways, and stay candidates. ``CARDINALS`` also marks
+#: phrases that count a quantity ("two weeks" is a fortnight).
+CARDINALS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
+    "billion trillion".split()
+)
+QUANTITY_CLASSES: tuple[frozenset[str], ...] = (CARDINALS, *(frozenset(c.split()) for c in (
     "second minute hour day week fortnight month year decade century millennium",
     "monday tuesday wednesday thursday friday saturday sunday",
     "january february march april may june july august september october november december",
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
-    "billion trillion",
     "first second third fourth fifth sixth seventh eighth ninth tenth",
     "millimetre millimeter centimetre centimeter metre meter kilometre kilometer inch foot yard mile",
     "milligram gram kilogram kilo ounce pound stone ton tonne",
@@ -74,7 +78,7 @@ QUANTITY_CLASSES: tuple[frozenset[str], ...] = tuple(frozenset(c.split()) for c 
     "north south east west northern southern eastern western northeast northwest southeast southwest "
     "northeastern northwestern southeastern southwestern",
     "spring summer autumn fall winter",
-))
+)))
 SAME_QUANTITY: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
     "millimetre millimeter", "centimetre centimeter", "metre meter", "kilometre kilometer", "kilogram kilo",
     "ton tonne", "millilitre milliliter", "litre liter", "rouble ruble", "penny pence", "autumn fall",
