@@ -44,7 +44,7 @@ from .lexicon import (
     WORDNET,
     Lexicon,
 )
-from .morph import analyses, inflect
+from .morph import analyses, forms, inflect
 
 __all__ = ["Candidate", "Channel", "ChannelConfig", "different_quantities", "spelling_variant"]
 
@@ -65,6 +65,13 @@ def spelling_variant(a: str, b: str) -> bool:
         return False
     limit = 1 if n < 6 else 2
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+
+
+@lru_cache(maxsize=1)
+def _quantity_forms() -> frozenset[str]:
+    """Every written form of every quantity word ("month", "months"): most words are
+    none, and are turned away by one set look-up."""
+    return frozenset(f for c in QUANTITY_CLASSES for w in c for f in forms(w))
 
 
 @lru_cache(maxsize=100_000)
@@ -88,9 +95,11 @@ def different_quantities(a: str, b: str) -> bool:
     compare by their last words ("solar month" is a month), unless one counts
     its quantity: "twenty-four hours" is a day, "two weeks" a fortnight.
     """
-    if _composite(a) or _composite(b):
+    last_a, last_b = a.rsplit(" ", 1)[-1], b.rsplit(" ", 1)[-1]
+    known = _quantity_forms()
+    if last_a not in known or last_b not in known or _composite(a) or _composite(b):
         return False
-    qa, qb = _quantity_lemmas(a.rsplit(" ", 1)[-1]), _quantity_lemmas(b.rsplit(" ", 1)[-1])
+    qa, qb = _quantity_lemmas(last_a), _quantity_lemmas(last_b)
     return any(
         x != y and any(x in c and y in c for c in QUANTITY_CLASSES) and not any(x in g and y in g for g in SAME_QUANTITY)
         for x in qa for y in qb
@@ -247,6 +256,7 @@ class Channel:
             return hit
         found: dict[str, tuple[float, Candidate]] = {}  # one entry per original: its best-ranked reading
         content = any(w not in FUNCTION_WORDS for w in seen.split(" "))
+        quantity = seen.rsplit(" ", 1)[-1] in _quantity_forms()  # else no original can be another quantity
 
         def take(phrase: str, form: Callable[[str], str | None]) -> None:
             # each list comes best first: once it has given max_candidates
@@ -254,7 +264,7 @@ class Channel:
             names: set[str] = set()
             for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
-                if name is None or name == seen or spelling_variant(name, seen) or different_quantities(name, seen):
+                if name is None or name == seen or spelling_variant(name, seen) or (quantity and different_quantities(name, seen)):
                     continue
                 old = found.get(name)
                 if old is None or old[0] < r:
@@ -277,6 +287,7 @@ class Channel:
         found: dict[str, tuple[float, Candidate]] = {}
         cfg = self.config
         content = any(w not in FUNCTION_WORDS for w in seen.split(" "))
+        quantity = seen.rsplit(" ", 1)[-1] in _quantity_forms()  # else no original can be another quantity
 
         def score(base: str, log_q: float, zipf: float) -> float:
             s = log_q + zipf - cfg.phrase_penalty * _extra_words(base)
@@ -285,7 +296,7 @@ class Channel:
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
-                if name is None or name == seen or spelling_variant(name, seen) or different_quantities(name, seen):
+                if name is None or name == seen or spelling_variant(name, seen) or (quantity and different_quantities(name, seen)):
                     continue
                 cand = (score(o, q, zf), Candidate(name, q, m, zf))
                 if name not in found or found[name][0] < cand[0]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas, getInflection
 
-__all__ = ["TAG_UPOS", "analyses", "indefinite_article", "inflect", "plural"]
+__all__ = ["TAG_UPOS", "analyses", "forms", "indefinite_article", "inflect", "plural"]
 
 # ARPAbet vowels: a word whose first phone is one of these takes "an"
 _VOWEL_PHONES = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
@@ -53,6 +53,14 @@ def _inflections(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
     """lemminflect's inflections of a lemma, once per lemma: every tag of it is
     asked for, and lemminflect deep-copies its answer on each call. Read only."""
     return getAllInflections(lemma, upos=upos)  # type: ignore[no-any-return]
+
+
+def forms(lemma: str) -> frozenset[str]:
+    """The lemma and every inflection lemminflect knows of it ("month" -> month, months)."""
+    out = {lemma}
+    for inflected in getAllInflections(lemma).values():
+        out.update(inflected)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=200_000)
