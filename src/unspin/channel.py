@@ -77,8 +77,8 @@ def _quantity_forms() -> frozenset[str]:
 @lru_cache(maxsize=100_000)
 def _quantity_lemmas(word: str) -> frozenset[str]:
     """The word and its lemmas that belong to a class of quantities ("years" -> {"year"})."""
-    forms = {word, *(lemma for lemma, _tag in analyses(word))}
-    return frozenset(f for f in forms if any(f in c for c in QUANTITY_CLASSES))
+    readings = {word, *(lemma for lemma, _tag in analyses(word))}
+    return frozenset(r for r in readings if any(r in c for c in QUANTITY_CLASSES))
 
 
 def _composite(phrase: str) -> bool:
