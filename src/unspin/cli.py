@@ -111,7 +111,7 @@ def check(
 ) -> None:
     """Say whether a text was spun and highlight the spun phrases.
 
-    Example: unspin check article.txt ; unspin check --json - < article.txt
+    Example: unspin check article.txt ; unspin check --json - < article.txt ; unspin check manuscript.pdf
     """
     text = _read(file)
     report = api.check(
