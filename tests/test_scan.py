@@ -243,3 +243,32 @@ def test_ray_engine_gives_the_local_results(collection: Path, tmp_path: Path) ->
     assert list(read_records(tmp_path / "ray")) == local and len(local) == 12
     for part in json.loads((tmp_path / "local" / "manifest.json").read_text())["parts"]:
         assert (tmp_path / "local" / part["file"]).read_bytes() == (tmp_path / "ray" / part["file"]).read_bytes()
+
+
+def test_a_damaged_pdf_is_an_input_error_never_a_crash(tmp_path: Path, write_pdf: Callable[[Path, str], None]) -> None:
+    # bytes of a real PDF with random damage: pypdf's own exceptions must all become InputError
+    import random
+
+    from unspin.errors import UnspinError
+    from unspin.readers import file_text
+
+    write_pdf(tmp_path / "p.pdf", "The regulation enforcement officers\nmentioned it.")
+    base = (tmp_path / "p.pdf").read_bytes()
+    rng = random.Random(0)
+    for _ in range(300):
+        b = bytearray(base)
+        for _ in range(rng.randint(1, 20)):
+            k = rng.randrange(len(b))
+            op = rng.random()
+            if op < 0.5:
+                b[k] = rng.randrange(256)
+            elif op < 0.75:
+                del b[k : k + rng.randint(1, 30)]
+            else:
+                b[k:k] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 10)))
+        data = bytes(b) if b.startswith(b"%PDF-") else b"%PDF-" + bytes(b)
+        try:
+            text = file_text(data, "'p.pdf'")
+        except UnspinError:
+            continue
+        assert isinstance(text, str) and text.strip()
