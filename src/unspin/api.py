@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from .detect import FingerprintMatcher, doc_features, load_detector
-from .doc import WORD, Span
+from .doc import WORD, Doc, Span
 from .errors import ConfigError, InputError
 from .lexicon import sources_mask
 from .restore import RestoreConfig, Restorer
@@ -253,7 +253,7 @@ def restore(
 NOT_ENGLISH = 0.7
 
 
-def english_share(text: str) -> float:
+def english_share(text: str | Doc) -> float:
     """Share of the text's words (of two letters or more) that the English language model knows.
 
     unspin reads English: on other languages its verdict means little. English
@@ -266,7 +266,8 @@ def english_share(text: str) -> float:
     """
     from .lm import get_scorer, lm_word
 
-    words = [lm_word(t.text) for t in tokenize(text).tokens if t.kind == WORD and len(t.text) > 1]
+    doc = tokenize(text) if isinstance(text, str) else text  # a caller that has tokenized passes the Doc
+    words = [lm_word(t.text) for t in doc.tokens if t.kind == WORD and len(t.text) > 1]
     if not words:
         return 1.0
     known = get_scorer("cmu").known

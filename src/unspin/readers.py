@@ -79,6 +79,11 @@ def read_input(path: str, notes: list[str] | None = None) -> str:
     return file_text(data, name, notes)
 
 
+def _is_pdf(data: bytes) -> bool:
+    """A PDF is known by its first bytes, whatever its file is called."""
+    return data.startswith(b"%PDF-")
+
+
 def file_text(data: bytes, name: str, notes: list[str] | None = None) -> str:
     """The text of a file's bytes: a PDF's pages (see :func:`read_input`), else UTF-8 or UTF-16 text.
 
@@ -86,7 +91,7 @@ def file_text(data: bytes, name: str, notes: list[str] | None = None) -> str:
         >>> file_text("caf\u00e9".encode("utf-16"), "a file")
         'café'
     """
-    if data.startswith(b"%PDF-"):
+    if _is_pdf(data):
         text, pages = _pdf_text(data, name)
         if notes is not None:
             notes.append(f"read the text of {name}, a PDF of {pages} page{'s' if pages != 1 else ''}; "
@@ -468,12 +473,12 @@ def read_source(path: Path, id_field: str = "id", text_field: str = "text") -> I
     except OSError as exc:
         yield Unreadable(str(path), f"cannot read ({exc.strerror})")
         return
-    kind = "pdf" if data.startswith(b"%PDF-") else "text"
     try:
-        text = _pdf_text(data, "file")[0] if kind == "pdf" else decode_text(data, "file")
+        text = file_text(data, "file")
     except InputError as exc:
         yield Unreadable(str(path), str(exc).split(". ")[0].split(" (")[0].removeprefix("file ").strip(), len(data))
         return
+    kind = "pdf" if _is_pdf(data) else "text"
     yield SourceText(str(path), text, str(path.resolve()), kind, 0, len(data), len(data))
 
 
@@ -518,10 +523,8 @@ def reread_text(source: str, kind: str, byte_offset: int, byte_length: int) -> s
         with open(source, "rb") as fh:
             fh.seek(byte_offset)
             data = fh.read(byte_length)
-        if kind == "text":
-            return decode_text(data, "file")  # UTF-8, or UTF-16 with its byte-order mark, as when indexed
-        if kind == "pdf":
-            return _pdf_text(data, "file")[0]
+        if kind in ("text", "pdf"):
+            return file_text(data, "file")  # read back as when indexed
         field = kind.partition(":")[2]
         value = json.loads(data.decode("utf-8-sig"))[field]
         return value if isinstance(value, str) else None

@@ -205,8 +205,8 @@ def score_document(idx: int, raw: RawDoc, *, prefilter: bool = False, top_spans:
         if prefilter and text.strip() and not _prefilter()(text):
             from .tokenize import tokenize
 
-            rec.update(words=tokenize(text).words, verdict="clean", prefiltered=True,
-                       english_share=round(api.english_share(text), 3))
+            doc = tokenize(text)
+            rec.update(words=doc.words, verdict="clean", prefiltered=True, english_share=round(api.english_share(doc), 3))
             return rec
         report = api.check(text)
         rec["english_share"] = round(api.english_share(text), 3)

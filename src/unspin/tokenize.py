@@ -49,9 +49,9 @@ _ABBREVIATIONS = frozenset(
 
 
 # a line break in any of the conventions text arrives in: Unix "\n", Windows
-# "\r\n" (one break, not two), old Mac "\r", and Unicode's line separator; the
-# paragraph separator counts as a blank line
-_BREAK_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028]|(\u2029)")
+# "\r\n" (one break, not two), old Mac "\r", Unicode's line separator, and its
+# paragraph separator (which counts as a blank line)
+_LINE_END_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
 
 
 def line_breaks(gap: str) -> int:
@@ -63,10 +63,7 @@ def line_breaks(gap: str) -> int:
     """
     if gap == " ":
         return 0
-    return sum(2 if m.group(1) else 1 for m in _BREAK_RE.finditer(gap))
-
-
-_LINE_END_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+    return sum(2 if m.group() == "\u2029" else 1 for m in _LINE_END_RE.finditer(gap))
 
 
 class _Lines:
