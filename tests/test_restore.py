@@ -192,16 +192,20 @@ def _restorer_with_beam(width: int, margin: float = 0.0, compiled: bool = False)
     quantum=st.sampled_from([0.0, 0.25, 1.0]),
     unknown=st.lists(st.tuples(st.integers(0, 13), st.integers(1, 2), st.integers(1, 3)), max_size=4),
     rho=st.sampled_from([0.05, 0.12, 0.3]),
+    asked=st.booleans(),
 )
 def test_fast_decode_matches_reference_decode(
     words: list[str], width: int, margin: float, compiled: bool, quantum: float, unknown: list[tuple[int, int, int]],
-    rho: float,
+    rho: float, asked: bool,
 ) -> None:
-    """decode (in Python or compiled) and its plain twin agree exactly (beam width and margin alike),
-    also on the exact ties that unknown words make."""
+    """decode (in Python or compiled) and its plain twin agree exactly (beam width and margin alike,
+    the width configured or asked for, as the screening pass asks), also on the exact ties that
+    unknown words make."""
     from unspin.restore import Arc, reference_decode
 
-    restorer = _restorer_with_beam(width, margin, compiled)
+    # asked: a restorer configured for 5 histories, asked for ``width`` per call
+    restorer = _restorer_with_beam(5 if asked else width, margin, compiled)
+    call_width = width if asked else 0
     doc = tokenize(" ".join(words) + ".")
     sent = _Sentence(doc, *doc.sentences[0])
     arcs = restorer.arcs(sent, rho, None)
@@ -214,8 +218,8 @@ def test_fast_decode_matches_reference_decode(
             for k in range(count):
                 orig = tuple(f"zzunk{k}x{m}" for m in range(1 + (k % 2)))
                 arcs[i].append(Arc(i, length, orig, -1.0, " ".join(sent.words[i : i + length]), None))
-    chosen, score = restorer.decode(sent, arcs, rho)
-    ref_chosen, ref_score = reference_decode(restorer, sent, arcs, rho)
+    chosen, score = restorer.decode(sent, arcs, rho, call_width)
+    ref_chosen, ref_score = reference_decode(restorer, sent, arcs, rho, call_width)
     assert chosen == ref_chosen
     assert score == ref_score
 
@@ -224,7 +228,7 @@ def test_fast_decode_matches_reference_decode(
 def test_second_pass_skip_matches_decoding_everything(clean_texts: list[str], thesaurus: str | None) -> None:
     import unspin
 
-    r = Restorer()
+    r = Restorer(RestoreConfig(screen_candidates=0, screen_beam=0))  # a screen as wide as the second pass
     for k, text in enumerate(clean_texts[:4]):
         if thesaurus:
             text = unspin.spin(text, rate=0.15, seed=k, thesaurus=thesaurus).text
@@ -232,6 +236,57 @@ def test_second_pass_skip_matches_decoding_everything(clean_texts: list[str], th
         fast = [s for s, _f in r.proposals(doc)]
         slow = [s for s, _f in r.proposals(doc, skip_unchanged=False)]
         assert fast == slow
+
+
+def test_screening_pass_searches_narrower_and_the_second_pass_in_full(
+    clean_texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unspin
+
+    r = Restorer()
+    cfg = r.config
+    assert 0 < cfg.screen_candidates < cfg.channel.max_candidates and 0 < cfg.screen_beam < cfg.beam
+    calls: list[tuple[int, int]] = []  # (pass, beam width asked for)
+    limits: list[int] = []
+    decode, arcs = r.decode, r.arcs
+
+    def spy_decode(sent: _Sentence, a: list[list[restore.Arc]], rho: float, width: int = 0) -> object:
+        calls.append((passes[0], width))
+        return decode(sent, a, rho, width)
+
+    def spy_arcs(*args: object, **kw: object) -> list[list[restore.Arc]]:
+        out = arcs(*args, **kw)  # type: ignore[arg-type]
+        limit = args[4] if len(args) > 4 else kw.get("limit", 0)
+        limits.append(int(limit))  # type: ignore[call-overload]
+        if limit:  # at most the best ``limit`` candidates of each phrase (before article agreement)
+            for slot in out:
+                for length in {a.length for a in slot}:
+                    plain = [a for a in slot if a.length == length and not a.seen.startswith(("a ", "an "))]
+                    assert len({a.words for a in plain}) <= int(limit)  # type: ignore[call-overload]
+        return out
+
+    passes = [0]
+    pass_ = r._pass
+
+    def spy_pass(*args: object, **kw: object) -> object:
+        passes[0] += 1
+        return pass_(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(r, "decode", spy_decode)
+    monkeypatch.setattr(r, "arcs", spy_arcs)
+    monkeypatch.setattr(r, "_pass", spy_pass)
+    text = unspin.spin(clean_texts[0], rate=0.3, seed=1, thesaurus="moby").text
+    r.proposals(tokenize(text))
+    assert {w for p, w in calls if p == 1} == {cfg.screen_beam}
+    assert {w for p, w in calls if p == 2} == {0}  # the second pass: the configured beam
+    assert cfg.screen_candidates in limits and 0 in limits
+    # without adaptation the one pass is the final one: a full search
+    calls.clear()
+    one = Restorer(replace(cfg, adapt=False))
+    monkeypatch.setattr(one, "decode", spy_decode)
+    passes[0] = 1
+    one.proposals(tokenize(text))
+    assert calls and {w for _p, w in calls} == {0}
 
 
 def test_term_bonus_rebuilds_a_listed_term_and_can_be_turned_off() -> None:
