@@ -443,3 +443,24 @@ def test_a_clean_half_gets_a_clean_rate_and_a_wholly_spun_document_keeps_its_rat
     assert rates is not None and all(v > 0.09 for v in rates.values())  # sentences pass 1 found nothing in stay spun
     quiet = [(SimpleNamespace(first=firsts[3]), None, 0.8, {})]
     assert r._regions(doc, quiet, 0.1, 0.8 / 240) is None  # a document that reads as clean: one rate
+
+
+def test_support_pools_the_inflections_of_a_substitution() -> None:
+    from collections import Counter
+
+    from unspin.restore import pool_support
+
+    # found once as a singular and once as a plural: twice, so both forms are supported
+    both = pool_support(Counter({("nations", "countries"): 1, ("nation", "country"): 1}))
+    assert both[("nations", "countries")] == 2 and both[("nation", "country")] == 2
+    # a verb pair found twice in the past tense supports its other tenses ...
+    said = pool_support(Counter({("mentioned", "said"): 2}))
+    assert said[("mentions", "says")] == 2 and said[("mentioned", "said")] == 2
+    # ... and a phrasal verb inflects on its first word
+    came = pool_support(Counter({("got here", "came"): 1, ("gets here", "comes"): 1}))
+    assert came[("got here", "came")] == 2
+    # once is no support, whatever the form; different pairs do not pool
+    assert not pool_support(Counter({("mentioned", "said"): 1, ("folks", "people"): 1}))
+    assert not pool_support(Counter({("nations", "countries"): 1, ("nation", "state"): 1}))
+    # a pair no inflection explains counts as written
+    assert pool_support(Counter({("in opposition to", "against"): 2})) == Counter({("in opposition to", "against"): 2})

@@ -47,7 +47,7 @@ from .lexicon import (
     lone_letter,
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
-from .morph import indefinite_article
+from .morph import TAG_UPOS, analyses, indefinite_article, inflect
 from .tokenize import line_breaks
 from .topic import DocumentTopic, load_vectors
 
@@ -836,7 +836,7 @@ class Restorer:
             pairs = Counter(
                 (arc.seen, " ".join(arc.words)) for _s, arc, conf, _f in found if conf > 0.5
             )
-            support = Counter({k: v for k, v in pairs.items() if v > 1})
+            support = pool_support(pairs)
             supported = set(support)
             unchanged = None
             local = self._regions(doc, found, rho, mass / words) if cfg.regions else None  # per sentence
@@ -862,6 +862,58 @@ class Restorer:
             )
             spans.append((span, feats))
         return spans
+
+
+_UPOS: dict[str, tuple[str, ...]] = {}  # universal POS -> its inflected Penn tags
+for _tag, _upos in TAG_UPOS.items():
+    _UPOS[_upos] = (*_UPOS.get(_upos, ()), _tag)
+
+
+def _lemma_pair(seen: str, original: str) -> tuple[str, str, str] | None:
+    """``(upos, seen lemma, original lemma)`` when both phrases carry the same inflection
+    on their heads (the first word of a verb, else the last; as :func:`unspin.morph.inflect`
+    places it), else ``None``: ``nations``/``countries`` -> ``NOUN, nation, country``."""
+    sw, ow = seen.split(" "), original.split(" ")
+    for tag, upos in TAG_UPOS.items():
+        ks, ko = (0, 0) if upos == "VERB" else (len(sw) - 1, len(ow) - 1)
+        ls = [lemma for lemma, t in analyses(sw[ks]) if t == tag]
+        lo = [lemma for lemma, t in analyses(ow[ko]) if t == tag]
+        if ls and lo:
+            return upos, " ".join([*sw[:ks], ls[0], *sw[ks + 1 :]]), " ".join([*ow[:ko], lo[0], *ow[ko + 1 :]])
+    return None
+
+
+def pool_support(pairs: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """Substitutions ``(seen, original)`` the first pass found at least twice, counting
+    every inflection of a pair as the same pair, and each listed in all its inflections.
+
+    Spinners rewrite lemmas and re-inflect them, so "nation" -> "country" found
+    twice also supports "nations" -> "countries" and "nation's" stays for the
+    pair as found. Pairs without a shared inflection count only as written.
+    """
+    inflected: Counter[tuple[str, str, str]] = Counter()  # (upos, seen lemma, original lemma)
+    plain: Counter[tuple[str, str]] = Counter()  # pairs without a shared inflection ("nation", "country")
+    for (seen, original), n in pairs.items():
+        key = _lemma_pair(seen, original)
+        if key is None:
+            plain[(seen, original)] += n
+        else:
+            inflected[key] += n
+    out: Counter[tuple[str, str]] = Counter()
+    for (seen, original), n in plain.items():
+        n += sum(inflected[(upos, seen, original)] for upos in _UPOS)
+        if n >= 2:
+            out[(seen, original)] = n
+    for (upos, seen, original), n in inflected.items():
+        n += plain[(seen, original)]
+        if n < 2:
+            continue
+        out[(seen, original)] = max(out[(seen, original)], n)
+        for tag in _UPOS[upos]:
+            s, o = inflect(seen, tag), inflect(original, tag)
+            if s is not None and o is not None:
+                out[(s, o)] = max(out[(s, o)], n)
+    return out
 
 
 def brute_force_decode(restorer: Restorer, sent_words: list[str], arcs: list[list[Arc]], rho: float) -> float:
