@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -103,6 +105,52 @@ def test_agreeing_sources_weigh_more() -> None:
     st.sampled_from([0.0, 2.0]),
 )
 def test_fast_candidates_match_the_reference(index: int, form: str, structural_penalty: float) -> None:
+    _assert_candidates_match_reference(index, form, structural_penalty)
+
+
+@lru_cache(maxsize=1)
+def _default_channel() -> Channel:
+    return Channel(load_lexicon())
+
+
+@lru_cache(maxsize=1)
+def _multiword_phrases() -> list[str]:
+    return [p for p in load_lexicon().phrases if " " in p]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=79_000),
+    st.integers(min_value=0, max_value=149_000),
+    st.sampled_from(["first", "last", "middle", "none"]),
+    st.sampled_from(["", "NNS", "VBD", "VBG", "'s"]),
+)
+def test_spans_listed_nowhere_are_turned_away_as_the_reference_does(
+    index: int, other: int, swap: str, form: str
+) -> None:
+    """Listed phrases with one word swapped for another (mostly unlisted, so the fast
+    rejection of longer spans answers them) or inflected: the same candidates as the
+    reference, which reads every reading."""
+    lex = load_lexicon()
+    multi = _multiword_phrases()
+    words = multi[index % len(multi)].split(" ")
+    word = lex.phrases[other % len(lex.phrases)].split(" ")[0]
+    if swap == "first":
+        words[0] = word
+    elif swap == "last":
+        words[-1] = word
+    elif swap == "middle" and len(words) > 2:
+        words[1] = word
+    seen = " ".join(words)
+    if form == "'s":
+        seen += "'s"
+    elif form:
+        seen = inflect(seen, form) or seen
+    ch = _default_channel()
+    assert {(c.original, c.log_q) for c in ch.candidates(seen)} == {(c.original, c.log_q) for c in ch.reference_candidates(seen)}
+
+
+def _assert_candidates_match_reference(index: int, form: str, structural_penalty: float) -> None:
     lex = load_lexicon()
     seen = lex.phrases[index % len(lex.phrases)]
     if form == "'s":

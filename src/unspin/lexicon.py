@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import IO
 
@@ -164,6 +164,13 @@ class Lexicon:
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self.ids
+
+    @cached_property
+    def phrase_ends(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Every multi-word phrase without its last word, and without its first: a phrase
+        whose reading changes one end word can only be listed if the other part is here."""
+        multi = [p for p in self.phrases if " " in p]
+        return frozenset(p.rsplit(" ", 1)[0] for p in multi), frozenset(p.split(" ", 1)[1] for p in multi)
 
     def edge_range(self, seen: str) -> tuple[int, int]:
         """Slice ``[lo, hi)`` of the edge arrays whose ``dst`` is ``seen`` (empty if unknown)."""
