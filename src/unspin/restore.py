@@ -158,11 +158,13 @@ class RestoreConfig:
     # the first pass only screens the document (its spin rate, which
     # sentences to decode again, substitutions seen twice): it keeps the
     # best ``screen_candidates`` candidates per phrase and ``screen_beam``
-    # histories (0: as many as the second pass). 23% faster than a full first
-    # pass with restoration within noise on the dev split, and fewer
-    # low-ranked false edits raise a clean text's estimated rate
+    # histories (0: as many as the second pass). About 18% faster than a
+    # full first pass, news restoration within noise on the dev split, less
+    # clean damage. 8 candidates were faster still (+30%), but a sentence the
+    # screen finds clean is not decoded again, and unlisted tortured phrases
+    # whose originals rank 9-12 ("counterfeit brain organization") were lost
     # (docs/experiments.md)
-    screen_candidates: int = 8
+    screen_candidates: int = 12
     screen_beam: int = 6
     # states further than this (log10) behind a position's best are dropped
     # from its beam too (0: keep all ``beam`` states)
