@@ -464,3 +464,28 @@ def test_support_pools_the_inflections_of_a_substitution() -> None:
     assert not pool_support(Counter({("nations", "countries"): 1, ("nation", "state"): 1}))
     # a pair no inflection explains counts as written
     assert pool_support(Counter({("in opposition to", "against"): 2})) == Counter({("in opposition to", "against"): 2})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(
+            st.sampled_from(["nations", "nation", "mentioned", "mentions", "got here", "a few", "nation's", "ran", "learnt", "", "é"]),
+            st.sampled_from(["countries", "country", "said", "says", "came", "some", "country's", "run", "dreamt", "x y", "é"]),
+        ),
+        st.integers(1, 3),
+        max_size=6,
+    )
+)
+def test_pooled_support_keeps_every_pair_found_twice_and_adds_none_found_once(pairs: dict[tuple[str, str], int]) -> None:
+    from collections import Counter
+
+    from unspin.restore import pool_support
+
+    out = pool_support(Counter(pairs))
+    assert all(n >= 2 for n in out.values())
+    for pair, n in pairs.items():
+        if n >= 2:
+            assert out[pair] >= n
+    if sum(pairs.values()) < 2:
+        assert not out

@@ -894,6 +894,7 @@ def pool_support(pairs: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
     pair as found. Pairs without a shared inflection count only as written.
     """
     inflected: Counter[tuple[str, str, str]] = Counter()  # (upos, seen lemma, original lemma)
+    written: dict[tuple[str, str, str], list[tuple[str, str]]] = {}  # ... and the pairs as found
     plain: Counter[tuple[str, str]] = Counter()  # pairs without a shared inflection ("nation", "country")
     for (seen, original), n in pairs.items():
         key = _lemma_pair(seen, original)
@@ -901,6 +902,7 @@ def pool_support(pairs: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
             plain[(seen, original)] += n
         else:
             inflected[key] += n
+            written.setdefault(key, []).append((seen, original))
     out: Counter[tuple[str, str]] = Counter()
     for (seen, original), n in plain.items():
         n += sum(inflected[(upos, seen, original)] for upos in _UPOS)
@@ -910,10 +912,9 @@ def pool_support(pairs: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
         n += plain[(seen, original)]
         if n < 2:
             continue
-        out[(seen, original)] = max(out[(seen, original)], n)
-        for tag in _UPOS[upos]:
-            s, o = inflect(seen, tag), inflect(original, tag)
-            if s is not None and o is not None:
+        forms = [(inflect(seen, tag), inflect(original, tag)) for tag in _UPOS[upos]]
+        for s, o in [(seen, original), *written[(upos, seen, original)], *forms]:
+            if s is not None and o is not None:  # (the pairs as found, also where lemminflect spells them otherwise)
                 out[(s, o)] = max(out[(s, o)], n)
     return out
 
