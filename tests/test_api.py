@@ -64,7 +64,7 @@ def test_long_input_is_chunked_with_exact_offsets(clean_texts: list[str], monkey
         assert spun[s.start : s.end] == s.text
 
 
-@pytest.mark.parametrize("br", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("br", ["\n", "\r\n", "\r", "\u2028", "\x0b", "\x0c", "\x85"])
 def test_long_input_is_cut_at_paragraphs_in_any_line_break_convention(br: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from unspin import api
 
@@ -77,6 +77,12 @@ def test_long_input_is_cut_at_paragraphs_in_any_line_break_convention(br: str, m
     # every cut falls right after a blank line, never inside a paragraph
     assert len(chunks) > 1
     assert all(c.endswith(br + br) for _o, c in chunks[:-1])
+    # a paragraph longer than two chunks is cut at a line break, not inside a line
+    lines = br.join(f"Line {k} of one long paragraph about the meeting." for k in range(40))
+    assert not api._PARAGRAPH_RE.search(lines)  # one line break is no blank line (CR LF included)
+    cuts = api._chunks(lines)
+    assert "".join(c for _o, c in cuts) == lines and len(cuts) > 1
+    assert all(lines[o - 1] == br[-1] for o, _c in cuts[1:])
 
 
 def test_fingerprints_can_be_turned_off() -> None:

@@ -18,7 +18,7 @@ from .errors import ConfigError, InputError
 from .lexicon import sources_mask
 from .restore import RestoreConfig, Restorer
 from .spin import Spinner, SpinResult
-from .tokenize import tokenize
+from .tokenize import LINE_END, tokenize
 from .topic import load_vectors
 
 __all__ = ["NOT_ENGLISH", "Report", "Restoration", "check", "english_share", "not_english", "restore", "spin"]
@@ -114,8 +114,10 @@ def _validate(text: object) -> str:
     return text
 
 
-# a blank line in any line-break convention ("\n\n", "\r\n\r\n", old Mac "\r\r"), or U+2029
-_PARAGRAPH_RE = re.compile(r"(?:\r?\n|\r(?!\n))[ \t]*(?:\r?\n|\r(?!\n))|\u2029")
+# a blank line in any line-break convention the tokenizer reads ("\n\n", "\r\n\r\n", old Mac
+# "\r\r", U+2028 twice...), or U+2029
+_PARAGRAPH_RE = re.compile(rf"(?:{LINE_END})[ \t]*(?:{LINE_END})|\u2029")
+_LINE_END_CHARS = "\n\r\x0b\x0c\x85\u2028\u2029"
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -128,13 +130,13 @@ def _chunks(text: str) -> list[tuple[int, str]]:
         if m.end() - start >= CHUNK_CHARS:
             out.append((start, text[start : m.end()]))
             start = m.end()
-    # a chunk with no paragraph break is cut at a line break or, failing that, a space
+    # a chunk with no paragraph break is cut after a line break or, failing that, a space
     rest = text[start:]
     while len(rest) > 2 * CHUNK_CHARS:
-        cut = max(rest.rfind("\n", 0, CHUNK_CHARS), rest.rfind("\r", 0, CHUNK_CHARS))
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, CHUNK_CHARS)
-        if cut <= 0:
+        cut = max(rest.rfind(ch, 0, CHUNK_CHARS) for ch in _LINE_END_CHARS) + 1
+        if cut <= 1:
+            cut = rest.rfind(" ", 0, CHUNK_CHARS) + 1
+        if cut <= 1:
             cut = CHUNK_CHARS
         out.append((start, rest[:cut]))
         start += cut

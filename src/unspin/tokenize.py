@@ -51,7 +51,8 @@ _ABBREVIATIONS = frozenset(
 # a line break in any of the conventions text arrives in: Unix "\n", Windows
 # "\r\n" (one break, not two), old Mac "\r", Unicode's line separator, and its
 # paragraph separator (which counts as a blank line)
-_LINE_END_RE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+LINE_END = r"\r\n|\r(?!\n)|[\n\x0b\x0c\x85\u2028\u2029]"  # (a lone CR: never the CR of a CR LF)
+_LINE_END_RE = re.compile(LINE_END)
 
 
 def line_breaks(gap: str) -> int:
