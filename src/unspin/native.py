@@ -96,6 +96,7 @@ class NativeLM:
         self._model, (self._score, self._wid, _lib) = _c_scorer(cmu.path)
         self._n_used = np.zeros(1, dtype=np.int32)  # pocketsphinx writes how many words it used here
         self._terms = terms
+        self._term_last = frozenset(term[-1] for term in terms) if bonus else frozenset()
         self._lock = threading.RLock()
         self._news_tables: tuple[tuple[Any, Any], ...] | None = None
         self._reset()
@@ -131,6 +132,7 @@ class NativeLM:
         self._unk = np.full(cap, _CLASS_LOGP[UNK], dtype=np.float64)  # a word CMU lacks: unknown_logp
         self._news_id = np.zeros(cap, dtype=np.int64)
         self._news_known = np.zeros(cap, dtype=np.bool_)
+        self._ends_term = np.zeros(cap, dtype=np.bool_)  # the last word of a listed term: only then look the term up
         pairs: list[int] = []
         triples: list[int] = []
         if self.bonus:
@@ -164,6 +166,7 @@ class NativeLM:
         self._cmu_known[i] = self.cmu.known(word)
         self._unk[i] = _CLASS_LOGP[UNK] if self._cmu_known[i] or word in _CLASS_LOGP else unknown_logp(word)
         self._cmu_wid[i] = self._wid(self._model, word.encode("utf-8", "replace"))
+        self._ends_term[i] = word in self._term_last
         if self.news is not None:
             self._news_id[i] = self.news._ids.get(word, self.news._unk)
             self._news_known[i] = word in self.news._ids
@@ -196,6 +199,7 @@ class NativeLM:
         self._unk = np.concatenate([self._unk, np.full(n - len(self._unk), _CLASS_LOGP[UNK])])
         self._news_id = np.concatenate([self._news_id, np.zeros(n - len(self._news_id), dtype=np.int64)])
         self._news_known = np.concatenate([self._news_known, np.zeros(n - len(self._news_known), dtype=np.bool_)])
+        self._ends_term = np.concatenate([self._ends_term, np.zeros(n - len(self._ends_term), dtype=np.bool_)])
         self._tables_cache = None  # new arrays; a new word alone is written into the ones the tables hold
 
     def tables(self) -> tuple[Any, ...]:
@@ -217,7 +221,7 @@ class NativeLM:
                 self._cmu_wid, self._cmu_known, self._cls, self._news_id, self._news_known,
                 p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v,
                 self._p1, self._bits, self.news is not None, float(self.lam),
-                self._pairs, self._triples, float(self.bonus),
+                self._pairs, self._triples, float(self.bonus), self._ends_term,
                 self._unk, float(_LOG10_BASE), float(_OOV_SENTINEL),
                 self._memo_k, self._memo_v, self._memo_n,
             )
@@ -291,6 +295,24 @@ def _hfind(table: Any, key: int) -> Any:
 
 
 @numba.njit(cache=True, inline="always")
+def _memo_slot(w: int, h1: int, h2: int, mk: Any) -> Any:
+    """Where the memo holds ``(w, h1, h2)``'s score in its value view, or -1.
+
+    The hot loops look here first and call :func:`_cached_logp` only on a
+    miss: a call that takes the table tuple costs (reference counts of its
+    arrays) several times what a hit itself does.
+    """
+    key = (w << 42) | (h1 << 21) | h2
+    mask = (len(mk) >> 1) - 1
+    j = _slot_of(key, mask)
+    while mk[2 * j] != -1:
+        if mk[2 * j] == key:
+            return 2 * j + 1
+        j = (j + 1) & mask
+    return -1
+
+
+@numba.njit(cache=True, inline="always")
 def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
     """``_logp`` through the memo in ``t`` (emptied when half full)."""
     mk, mv, mn = t[-3], t[-2], t[-1]
@@ -316,7 +338,7 @@ def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
 @numba.njit(cache=True, inline="always")
 def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
     (model, score, n_used, cmu_wid, cmu_known, cls, news_id, news_known, p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v, p1,
-     bits, has_news, lam, pairs, triples, bonus, unk, base, sentinel, _mk, _mv, _mn) = t
+     bits, has_news, lam, pairs, triples, bonus, ends_term, unk, base, sentinel, _mk, _mv, _mn) = t
     # CMUTrigram._uncached
     c = cls[w]
     if not np.isnan(c):
@@ -347,7 +369,7 @@ def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
         v = math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
     # TermBoosted._boost
     if bonus != 0.0:
-        if _find(pairs, (h1 << 21) | w) >= 0 or _find(triples, (h2 << 42) | (h1 << 21) | w) >= 0:
+        if ends_term[w] and (_find(pairs, (h1 << 21) | w) >= 0 or _find(triples, (h2 << 42) | (h1 << 21) | w) >= 0):
             v = v + bonus
         else:
             v = v + 0.0
@@ -406,6 +428,7 @@ def decode(
     Returns the chosen arc indices in order and the best path's score.
     """
     n = len(words)
+    mk, mv = t[-3], t[-2]  # the memo, read directly on a hit (see _memo_slot)
     cap = 64
     cap_e = 1024
     e_h2 = np.empty(cap_e, dtype=np.int64)
@@ -446,14 +469,16 @@ def decode(
             h2, h1, score = e_h2[src], e_h1[src], e_score[src]
             for k in range(a0 - 1, a1):
                 if k < a0:  # keep the word
-                    s = score + _cached_logp(w, h1, h2, t) + kc
+                    hit = _memo_slot(w, h1, h2, mk)
+                    s = score + (mv[hit] if hit >= 0 else _cached_logp(w, h1, h2, t)) + kc
                     n2, n1, tgt = h1, w, p + 1
                 else:
                     s = score + arc_cost[k]
                     x2, x1 = h2, h1
                     for q in range(arc_wbeg[k], arc_wbeg[k] + arc_wn[k]):
                         ow = arc_words[q]
-                        s += _cached_logp(ow, x1, x2, t)
+                        hit = _memo_slot(ow, x1, x2, mk)
+                        s += mv[hit] if hit >= 0 else _cached_logp(ow, x1, x2, t)
                         x2, x1 = x1, ow
                     n2, n1, tgt = x2, x1, p + arc_len[k]
                 key = _entry_key(tgt, n2, n1)
