@@ -182,7 +182,8 @@ def _restorer_with_beam(width: int, margin: float = 0.0, compiled: bool = False)
 @settings(max_examples=150, deadline=None)
 @given(
     words=st.lists(
-        st.sampled_from(["the", "navy", "mentioned", "costs", "rose", "in", "opposition", "to", "officials",
+        st.sampled_from(["the", "navy", "mentioned", "costs", "rose", "in", "opposition", "to", "officials", "profound",
+                         "learning", "neural", "organization",
                          "informed", "reporters", "safety", "zzblorf", "12"]),
         min_size=1, max_size=14,
     ),

@@ -337,6 +337,9 @@ def _cached_logp(w: int, h1: int, h2: int, t: Any) -> Any:
 
 @numba.njit(cache=True, inline="always")
 def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
+    """``log10 P(w | h2 h1)`` as the mirrored Python scorer computes it. :func:`decode`
+    holds a written-out twin of this body (a call taking ``t`` costs it too much);
+    the decode tests compare both, float for float, with the Python search."""
     (model, score, n_used, cmu_wid, cmu_known, cls, news_id, news_known, p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v, p1,
      bits, has_news, lam, pairs, triples, bonus, ends_term, unk, base, sentinel, _mk, _mv, _mn) = t
     # CMUTrigram._uncached
@@ -428,7 +431,11 @@ def decode(
     Returns the chosen arc indices in order and the best path's score.
     """
     n = len(words)
-    mk, mv = t[-3], t[-2]  # the memo, read directly on a hit (see _memo_slot)
+    # the tables, unpacked once: the search scores new words inline (a call that takes
+    # the tuple t pays reference counts for all its arrays, more than a hit costs)
+    (model, c_score, n_used, cmu_wid, cmu_known, cls, news_id, news_known, p3k, p3v, p2k, p2v, b2k, b2v, b1k, b1v,
+     p1, bits, has_news, lam, pairs, triples, bonus, ends_term, unk, base, sentinel, mk, mv, mn) = t
+    memo_size = len(mk) >> 1
     cap = 64
     cap_e = 1024
     e_h2 = np.empty(cap_e, dtype=np.int64)
@@ -468,19 +475,65 @@ def decode(
             src = ent[order[si]]
             h2, h1, score = e_h2[src], e_h1[src], e_score[src]
             for k in range(a0 - 1, a1):
-                if k < a0:  # keep the word
-                    hit = _memo_slot(w, h1, h2, mk)
-                    s = score + (mv[hit] if hit >= 0 else _cached_logp(w, h1, h2, t)) + kc
-                    n2, n1, tgt = h1, w, p + 1
-                else:
-                    s = score + arc_cost[k]
-                    x2, x1 = h2, h1
-                    for q in range(arc_wbeg[k], arc_wbeg[k] + arc_wn[k]):
-                        ow = arc_words[q]
-                        hit = _memo_slot(ow, x1, x2, mk)
-                        s += mv[hit] if hit >= 0 else _cached_logp(ow, x1, x2, t)
-                        x2, x1 = x1, ow
-                    n2, n1, tgt = x2, x1, p + arc_len[k]
+                # k < a0: keep the word (one word, w, then the keep cost); else arc k
+                kept = k < a0
+                s = score if kept else score + arc_cost[k]
+                x2, x1 = h2, h1
+                q0 = 0 if kept else arc_wbeg[k]
+                for q in range(q0, q0 + (1 if kept else arc_wn[k])):
+                    ow = w if kept else arc_words[q]
+                    hit = _memo_slot(ow, x1, x2, mk)
+                    if hit >= 0:
+                        lp = mv[hit]
+                    else:  # _cached_logp(ow, x1, x2, t), written out (see above); tests hold it to _logp
+                        c = cls[ow]
+                        if not np.isnan(c):
+                            a = c
+                        elif not cmu_known[ow]:
+                            a = unk[ow]
+                        else:
+                            a = c_score(model, cmu_wid[ow], cmu_wid[x1], cmu_wid[x2], n_used) * base
+                            if a < sentinel:
+                                a = unk[ow]
+                        lp = a
+                        if has_news and np.isnan(c) and news_known[ow]:
+                            nw, nv, nu = news_id[ow], news_id[x1], news_id[x2]
+                            uv = (nu << bits) | nv
+                            j = _hfind(p3k, (uv << bits) | nw)
+                            if j >= 0:
+                                b = p3v[j]
+                            else:
+                                j = _hfind(b2k, uv)
+                                back = b2v[j] if j >= 0 else 0.0
+                                j = _hfind(p2k, (nv << bits) | nw)
+                                if j >= 0:
+                                    b = back + p2v[j]
+                                else:
+                                    j = _hfind(b1k, nv)
+                                    b = back + (b1v[j] if j >= 0 else 0.0) + p1[nw]
+                            lp = math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
+                        if bonus != 0.0:
+                            if ends_term[ow] and (
+                                _find(pairs, (x1 << 21) | ow) >= 0 or _find(triples, (x2 << 42) | (x1 << 21) | ow) >= 0
+                            ):
+                                lp = lp + bonus
+                            else:
+                                lp = lp + 0.0
+                        if mn[0] * 2 >= memo_size:
+                            mk[::2] = -1
+                            mn[0] = 0
+                        mkey = (ow << 42) | (x1 << 21) | x2
+                        j = _slot_of(mkey, memo_size - 1)
+                        while mk[2 * j] != -1:
+                            j = (j + 1) & (memo_size - 1)
+                        mk[2 * j] = mkey
+                        mv[2 * j + 1] = lp
+                        mn[0] += 1
+                    s += lp
+                    x2, x1 = x1, ow
+                if kept:
+                    s += kc
+                n2, n1, tgt = x2, x1, (p + 1 if kept else p + arc_len[k])
                 key = _entry_key(tgt, n2, n1)
                 hj = _slot(hk, hv, key)
                 if hk[hj] == -1:
