@@ -331,7 +331,7 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
         f"The timed text has {sp['words']:,.0f} words. The beam search and the default language model run compiled "
         "(`unspin.native`, numba), equal float for float to the Python search; a process that has checked other "
         "text has them loaded (scans, evaluations and the web server load them up front). A fresh process decodes "
-        "a text under `RestoreConfig.native_min_words` (5,000) words in Python, since loading the compiled code "
+        "a text under `RestoreConfig.native_min_words` (2,500) words in Python, since loading the compiled code "
         "(numba's start-up, hashing the news tables) takes about a second. What is left: about 90 language-model "
         "look-ups per word and pass (about 0.8 microseconds each for text not seen before: pocketsphinx's C scorer "
         "about a third of it, the news tables, the interpolation and the memo the rest), and the channel's first "

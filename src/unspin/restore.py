@@ -181,8 +181,10 @@ class RestoreConfig:
     native: bool = True  # compiled scorer and decoder (unspin.native) when the scorer has a twin there
     # ... loaded by the first document of at least this many words and used from
     # then on: loading it (numba's start-up, hashing the news tables) takes about
-    # a second, more than it saves on a text shorter than about 4,000 words
-    native_min_words: int = 5000
+    # a second, more than it saves on a shorter text (a fresh process checking
+    # spun news: 1,113 words 1.22 s in Python, 1.53 s compiled; 2,687 words 1.86
+    # / 1.78 s; 4,241 words 2.49 / 2.14 s)
+    native_min_words: int = 2500
     # log10 bonus for a word completing a technical term spinners are known to
     # mangle (expected texts of the tortured-phrase list); 0 turns it off. 2.0
     # restores 18.0% of held-out tortured phrases in sentences (15.2% at 1.5,
