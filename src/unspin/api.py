@@ -117,7 +117,7 @@ def _validate(text: object) -> str:
 # a blank line in any line-break convention the tokenizer reads ("\n\n", "\r\n\r\n", old Mac
 # "\r\r", U+2028 twice...), or U+2029
 _PARAGRAPH_RE = re.compile(rf"(?:{LINE_END})[ \t]*(?:{LINE_END})|\u2029")
-_LINE_END_CHARS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_LINE_END_RE = re.compile(LINE_END)
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -133,7 +133,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     # a chunk with no paragraph break is cut after a line break or, failing that, a space
     rest = text[start:]
     while len(rest) > 2 * CHUNK_CHARS:
-        cut = max(rest.rfind(ch, 0, CHUNK_CHARS) for ch in _LINE_END_CHARS) + 1
+        cut = max((m.end() for m in _LINE_END_RE.finditer(rest, 0, CHUNK_CHARS)), default=0)
         if cut <= 1:
             cut = rest.rfind(" ", 0, CHUNK_CHARS) + 1
         if cut <= 1:

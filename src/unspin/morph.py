@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas, getInflection
 
-__all__ = ["TAG_UPOS", "analyses", "forms", "indefinite_article", "inflect", "plural"]
+__all__ = ["TAG_UPOS", "UPOS_TAGS", "analyses", "forms", "indefinite_article", "inflect", "plural"]
 
 # ARPAbet vowels: a word whose first phone is one of these takes "an"
 _VOWEL_PHONES = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
@@ -26,9 +26,10 @@ TAG_UPOS = {
     "VBD": "VERB", "VBN": "VERB", "VBG": "VERB", "VBZ": "VERB",
     "NNS": "NOUN", "JJR": "ADJ", "JJS": "ADJ", "RBR": "ADV", "RBS": "ADV",
 }
-_UPOS_TAGS: dict[str, tuple[str, ...]] = {}
+#: ... and the other way: each universal POS and its inflected tags
+UPOS_TAGS: dict[str, tuple[str, ...]] = {}
 for _t, _u in TAG_UPOS.items():
-    _UPOS_TAGS[_u] = (*_UPOS_TAGS.get(_u, ()), _t)
+    UPOS_TAGS[_u] = (*UPOS_TAGS.get(_u, ()), _t)
 
 
 @lru_cache(maxsize=200_000)
@@ -42,7 +43,7 @@ def analyses(word: str) -> tuple[tuple[str, str], ...]:
             if lemma == word:
                 continue
             forms = _inflections(lemma, upos)
-            for tag in _UPOS_TAGS.get(upos, ()):
+            for tag in UPOS_TAGS.get(upos, ()):
                 if word in forms.get(tag, ()):
                     out.append((lemma, tag))
     return tuple(dict.fromkeys(out))

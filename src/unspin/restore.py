@@ -47,7 +47,7 @@ from .lexicon import (
     lone_letter,
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
-from .morph import TAG_UPOS, analyses, indefinite_article, inflect
+from .morph import TAG_UPOS, UPOS_TAGS, analyses, indefinite_article, inflect
 from .tokenize import line_breaks
 from .topic import DocumentTopic, load_vectors
 
@@ -868,11 +868,6 @@ class Restorer:
         return spans
 
 
-_UPOS: dict[str, tuple[str, ...]] = {}  # universal POS -> its inflected Penn tags
-for _tag, _upos in TAG_UPOS.items():
-    _UPOS[_upos] = (*_UPOS.get(_upos, ()), _tag)
-
-
 def _lemma_pair(seen: str, original: str) -> tuple[str, str, str] | None:
     """``(upos, seen lemma, original lemma)`` when both phrases carry the same inflection
     on their heads (the first word of a verb, else the last; as :func:`unspin.morph.inflect`
@@ -907,14 +902,14 @@ def pool_support(pairs: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
             written.setdefault(key, []).append((seen, original))
     out: Counter[tuple[str, str]] = Counter()
     for (seen, original), n in plain.items():
-        n += sum(inflected[(upos, seen, original)] for upos in _UPOS)
+        n += sum(inflected[(upos, seen, original)] for upos in UPOS_TAGS)
         if n >= 2:
             out[(seen, original)] = n
     for (upos, seen, original), n in inflected.items():
         n += plain[(seen, original)]
         if n < 2:
             continue
-        forms = [(inflect(seen, tag), inflect(original, tag)) for tag in _UPOS[upos]]
+        forms = [(inflect(seen, tag), inflect(original, tag)) for tag in UPOS_TAGS[upos]]
         for s, o in [(seen, original), *written[(upos, seen, original)], *forms]:
             if s is not None and o is not None:  # (the pairs as found, also where lemminflect spells them otherwise)
                 out[(s, o)] = max(out[(s, o)], n)
