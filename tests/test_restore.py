@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin import restore
-from unspin.morph import indefinite_article
+from unspin.morph import indefinite_article, inflect
 from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode, opens_clause
 from unspin.tokenize import tokenize
 
@@ -490,3 +490,57 @@ def test_pooled_support_keeps_every_pair_found_twice_and_adds_none_found_once(pa
             assert out[pair] >= n
     if sum(pairs.values()) < 2:
         assert not out
+
+
+@lru_cache(maxsize=1)
+def _plain_restorer() -> Restorer:
+    return Restorer(replace(RestoreConfig(), article_agreement=False))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=10**6),
+            st.sampled_from(["phrase", "word", "phrase's", "phrase,", "word's", "VBD", "VBG", "NNS"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_arcs_skip_only_spans_without_candidates(parts: list[tuple[int, str]]) -> None:
+    """``arcs`` turns longer spans away (and stops lengthening a span) with set
+    tests of the lexicon's phrase ends. Every span it would look up one by one
+    (word tokens, no punctuation between) must still get an arc exactly when
+    the channel has candidates for it."""
+    from unspin.lexicon import lone_letter
+    from unspin.tokenize import WORD
+
+    r = _plain_restorer()
+    phrases = r.lexicon.phrases
+    multi = [p for p in phrases if " " in p]
+    long = [p for p in multi if p.count(" ") >= 2]  # only these can be turned away part-way
+    pieces = []
+    for k, kind in parts:
+        piece = (long[k % len(long)] if kind.isupper() or k % 2 else multi[k % len(multi)]) if (
+            kind.startswith("phrase") or kind.isupper()) else phrases[k % len(phrases)]
+        if kind.isupper():  # inflected: a verb's first word or a noun's last changes, so one end is unlisted
+            piece = inflect(piece, kind) or piece
+        pieces.append(piece + kind[kind.index("'") :] if "'" in kind else piece + ("," if kind.endswith(",") else ""))
+    doc = tokenize(" ".join(pieces) + ".")
+    for first, last in doc.sentences:
+        sent = _Sentence(doc, first, last)
+        got = {(a.i, a.length) for slot in r.arcs(sent, 0.1, None) for a in slot}
+        want = set()
+        for i in range(len(sent.tokens)):
+            for length in range(1, r.config.max_span + 1):
+                j = i + length
+                if j > len(sent.tokens) or any(sent.tokens[k].kind != WORD for k in range(i, j)):
+                    break
+                if not all(sent.joined[k] for k in range(i, j - 1)):
+                    break
+                if length == 1 and lone_letter(sent.words[i]):
+                    continue
+                if r.channel.candidates(" ".join(sent.words[i:j])):
+                    want.add((i, length))
+        assert got == want

@@ -172,6 +172,17 @@ class Lexicon:
         multi = [p for p in self.phrases if " " in p]
         return frozenset(p.rsplit(" ", 1)[0] for p in multi), frozenset(p.split(" ", 1)[1] for p in multi)
 
+    @cached_property
+    def tail_prefixes(self) -> frozenset[str]:
+        """The word prefixes of every phrase without its first word (see :attr:`phrase_ends`).
+        Readings of a seen span change only its end words, so a span whose middle
+        words are not among these cannot be listed, nor can any longer span."""
+        out: set[str] = set()
+        for tail in self.phrase_ends[1]:
+            words = tail.split(" ")
+            out.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
+        return frozenset(out)
+
     def edge_range(self, seen: str) -> tuple[int, int]:
         """Slice ``[lo, hi)`` of the edge arrays whose ``dst`` is ``seen`` (empty if unknown)."""
         i = self.ids.get(seen)

@@ -349,18 +349,34 @@ class Restorer:
         fit_of = topic.fit if topic is not None else None
         support_boost, topic_weight = cfg.support_boost, cfg.topic_weight
         new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
+        tokens, sent_words, max_span = sent.tokens, sent.words, cfg.max_span
+        # most longer spans are listed nowhere; these sets tell without a look-up (see Channel.candidates)
+        heads, tails = self.lexicon.phrase_ends
+        tail_prefixes = self.lexicon.tail_prefixes
         for i in range(n):
-            if sent.tokens[i].kind != WORD:
+            if tokens[i].kind != WORD:
                 continue
-            for length in range(1, cfg.max_span + 1):
+            seen = tail = ""  # words[i:j - 1] and words[i + 1:j - 1], joined
+            for length in range(1, max_span + 1):
                 j = i + length
-                if j > n or any(sent.tokens[k].kind != WORD for k in range(i, j)):
+                if j > n or tokens[j - 1].kind != WORD:
                     break
                 if length > 1 and not sent.joined[j - 2]:
                     break
-                if length == 1 and lone_letter(sent.words[i]):
-                    continue  # "5 m", "U.S.": spinners leave lone letters alone
-                seen = " ".join(sent.words[i:j])
+                last = sent_words[j - 1]
+                if length == 1:
+                    seen = last
+                    if lone_letter(last):
+                        continue  # "5 m", "U.S.": spinners leave lone letters alone
+                else:
+                    # every reading keeps the middle words: once they start no listed
+                    # phrase's tail, neither this span nor a longer one can be listed
+                    if length > 2 and tail not in tail_prefixes:
+                        break
+                    head, seen = seen, f"{seen} {last}"
+                    tail = f"{tail} {last}" if tail else last
+                    if head not in heads and tail not in tails and not last.endswith("'s"):
+                        continue  # Channel.candidates would find none
                 options = self._options(seen)
                 if not options:
                     continue
