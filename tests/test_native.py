@@ -200,3 +200,19 @@ def test_without_numba_decoding_stays_in_python(monkeypatch: pytest.MonkeyPatch)
     with pytest.warns(RuntimeWarning, match="ModuleNotFoundError"):
         assert not r.load_native()
     assert r(tokenize("The regulation enforcement officers informed reporters."))
+
+
+def test_context_tables_hold_every_context_with_a_longer_ngram() -> None:
+    """The compiled scorer skips the trigram (bigram) look-up when the context is not
+    in its backoff table, so that table must hold every context of a longer n-gram,
+    even one whose backoff weight is 0; contexts with weight 0 and no longer n-gram
+    back off alike whether present or not, and are left out."""
+    import numpy as np
+
+    bits = 4
+    bow = (np.array([1, 2, 3, 5], dtype=np.int64), np.array([0.0, 0.0, -0.5, -0.25]))
+    longer = np.array([(1 << bits) | 7, (1 << bits) | 9, (4 << bits) | 2], dtype=np.int64)  # contexts 1 and 4
+    keys, values = native._contexts(bow, longer, bits)
+    got = dict(zip(keys.tolist(), values.tolist()))
+    # 1: weight 0, has trigrams; 2: weight 0, none (dropped); 3 and 5: weights; 4: no weight, has trigrams
+    assert got == {1: 0.0, 3: -0.5, 5: -0.25, 4: 0.0}

@@ -208,7 +208,13 @@ class NativeLM:
             if self._news_tables is None:
                 news = self.news
                 if news is not None:  # hashed: a look-up is one or two cache misses, not twenty
-                    self._news_tables = tuple(_hash_table(*tab) for tab in (news._p3, news._p2, news._bow2, news._bow1))
+                    # a context's table holds exactly the contexts with a longer n-gram or a
+                    # backoff weight, so a context missing there skips the longer look-up
+                    self._news_tables = (
+                        _hash_table(*news._p3), _hash_table(*news._p2),
+                        _hash_table(*_contexts(news._bow2, news._p3[0], news._bits)),
+                        _hash_table(*_contexts(news._bow1, news._p2[0], news._bits)),
+                    )
                     p1, bits = news._p1_array, news._bits
                 else:
                     empty = _hash_table(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -268,6 +274,18 @@ def _hash_fill(keys: Any, values: Any, out_k: Any, out_v: Any) -> None:
             j = (j + 1) & mask
         out_k[j] = keys[i]
         out_v[j] = values[i]
+
+
+def _contexts(bow: tuple[Any, Any], longer: Any, bits: int) -> tuple[Any, Any]:
+    """The backoff table ``bow`` (keys, log10 weights) without the contexts that have
+    weight 0 and no n-gram in ``longer`` (keys ``context << bits | word``), with
+    weight 0 for any context of ``longer`` it lacks: absent and 0 back off alike,
+    and every context with a longer n-gram is present."""
+    keys, values = np.asarray(bow[0], dtype=np.int64), np.asarray(bow[1], dtype=np.float64)
+    ctx = np.unique(np.asarray(longer, dtype=np.int64) >> np.int64(bits))
+    keep = (values != 0.0) | np.isin(keys, ctx)
+    extra = np.setdiff1d(ctx, keys)
+    return np.concatenate([keys[keep], extra]), np.concatenate([values[keep], np.zeros(len(extra))])
 
 
 def _hash_table(keys: Any, values: Any) -> tuple[Any, Any]:
@@ -357,18 +375,18 @@ def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
     if has_news and np.isnan(c) and news_known[w]:
         nw, nv, nu = news_id[w], news_id[h1], news_id[h2]
         uv = (nu << bits) | nv
-        k = _hfind(p3k, (uv << bits) | nw)
+        c2 = _hfind(b2k, uv)  # a context missing here has no trigram (see _contexts)
+        k = _hfind(p3k, (uv << bits) | nw) if c2 >= 0 else -1
         if k >= 0:
             b = p3v[k]
         else:
-            k = _hfind(b2k, uv)
-            back = b2v[k] if k >= 0 else 0.0
-            k = _hfind(p2k, (nv << bits) | nw)
+            back = b2v[c2] if c2 >= 0 else 0.0
+            c1 = _hfind(b1k, nv)
+            k = _hfind(p2k, (nv << bits) | nw) if c1 >= 0 else -1
             if k >= 0:
                 b = back + p2v[k]
             else:
-                k = _hfind(b1k, nv)
-                b = back + (b1v[k] if k >= 0 else 0.0) + p1[nw]
+                b = back + (b1v[c1] if c1 >= 0 else 0.0) + p1[nw]
         v = math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
     # TermBoosted._boost
     if bonus != 0.0:
@@ -499,18 +517,18 @@ def decode(
                         if has_news and np.isnan(c) and news_known[ow]:
                             nw, nv, nu = news_id[ow], news_id[x1], news_id[x2]
                             uv = (nu << bits) | nv
-                            j = _hfind(p3k, (uv << bits) | nw)
+                            c2 = _hfind(b2k, uv)
+                            j = _hfind(p3k, (uv << bits) | nw) if c2 >= 0 else -1
                             if j >= 0:
                                 b = p3v[j]
                             else:
-                                j = _hfind(b2k, uv)
-                                back = b2v[j] if j >= 0 else 0.0
-                                j = _hfind(p2k, (nv << bits) | nw)
+                                back = b2v[c2] if c2 >= 0 else 0.0
+                                c1 = _hfind(b1k, nv)
+                                j = _hfind(p2k, (nv << bits) | nw) if c1 >= 0 else -1
                                 if j >= 0:
                                     b = back + p2v[j]
                                 else:
-                                    j = _hfind(b1k, nv)
-                                    b = back + (b1v[j] if j >= 0 else 0.0) + p1[nw]
+                                    b = back + (b1v[c1] if c1 >= 0 else 0.0) + p1[nw]
                             lp = math.log10(lam * 10.0**a + (1.0 - lam) * 10.0**b)
                         if bonus != 0.0:
                             if ends_term[ow] and (
