@@ -485,20 +485,20 @@ class Restorer:
         from .native import decode as native_decode
 
         nat = self.native
-        flat = [a for slot in arcs for a in slot]
+        flat = list(itertools.chain.from_iterable(arcs))
         starts = np.zeros(len(arcs) + 1, dtype=np.int64)
-        np.cumsum([len(slot) for slot in arcs], out=starts[1:])
-        owords = [w for a in flat for w in a.words]
-        wn = np.array([len(a.words) for a in flat], dtype=np.int64)
+        np.cumsum(list(map(len, arcs)), out=starts[1:])
+        # the arcs' fields as columns (Arc: i, length, words, cost, ...)
+        _i, lengths, words_of, costs = list(zip(*flat))[:4] if flat else ((), (), (), ())
+        wn = np.fromiter(map(len, words_of), dtype=np.int64, count=len(flat))
         wbeg = np.zeros(len(flat), dtype=np.int64)
         if len(flat) > 1:
             np.cumsum(wn[:-1], out=wbeg[1:])
-        ids, tables = nat.encode([*sent.words, *owords, BOS, EOS])
+        ids, tables = nat.encode([*sent.words, *itertools.chain.from_iterable(words_of), BOS, EOS])
         n = len(sent.words)
         picked, score = native_decode(
-            ids[:n], starts, np.array([a.length for a in flat], dtype=np.int64),
-            np.array([a.cost for a in flat], dtype=np.float64), wbeg, wn, ids[n:-2],
-            math.log10(1.0 - rho), width, self.config.beam_margin, int(ids[-2]), int(ids[-1]), tables,
+            ids[:n], starts, np.array(lengths, dtype=np.int64), np.array(costs, dtype=np.float64), wbeg, wn,
+            ids[n:-2], math.log10(1.0 - rho), width, self.config.beam_margin, int(ids[-2]), int(ids[-1]), tables,
         )
         return [flat[k] for k in picked.tolist()], float(score)
 
