@@ -544,3 +544,20 @@ def test_arcs_skip_only_spans_without_candidates(parts: list[tuple[int, str]]) -
                 if r.channel.candidates(" ".join(sent.words[i:j])):
                     want.add((i, length))
         assert got == want
+
+
+def test_an_original_longer_than_the_seen_phrase_costs_more_per_extra_word() -> None:
+    doc = tokenize("The regulation was changed.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    base = RestoreConfig(topic_weight=0.0)
+
+    def costs(cost: float) -> dict[tuple[str, ...], float]:
+        r = Restorer(replace(base, longer_original_cost=cost))
+        return {a.words: a.cost for a in r.arcs(sent, 0.1, None)[1] if a.length == 1}
+
+    free, charged = costs(0.0), costs(0.75)
+    assert free.keys() == charged.keys()
+    longer = [w for w in free if len(w) > 1]
+    assert longer and any(len(w) == 1 for w in free)  # "regulation" has multi-word originals ("speed limit")
+    for words in free:
+        assert math.isclose(free[words] - charged[words], 0.75 * (len(words) - 1), abs_tol=1e-12)
