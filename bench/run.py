@@ -332,11 +332,14 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
         "(`unspin.native`, numba), equal float for float to the Python search; a process that has checked other "
         "text has them loaded (scans, evaluations and the web server load them up front). A fresh process decodes "
         "a text under `RestoreConfig.native_min_words` (2,500) words in Python, since loading the compiled code "
-        "(numba's start-up, hashing the news tables) takes about a second. What is left: about 90 language-model "
-        "look-ups per word and pass (about 0.8 microseconds each for text not seen before: pocketsphinx's C scorer "
-        "about a third of it, the news tables, the interpolation and the memo the rest), and the channel's first "
-        "look-up of each new "
-        "word or phrase in Python.",
+        "(numba's start-up, hashing the news tables) takes about a second. Where the time goes (steady state, "
+        "measured 2026-11-30, about 108 ms per 1,000 words): the first pass (a screen) builds its lattice in about "
+        "31 ms, half of it the first look-ups of words the process has not met (lemminflect's analyses and "
+        "inflections, the channel's ranking) and half building arcs in Python, and searches it in about 34 ms, "
+        "mostly new language-model scores (about 54 per word, 0.37 microseconds each: a call into pocketsphinx's C "
+        "scorer and up to four probes of the news tables) and about 5 ms of packing arrays for the compiled search; "
+        "the second pass, over the sentences the screen found something in, takes about 10 ms to build and 16 ms to "
+        "search; evidence, topic, tokenizing and detection the rest.",
         "",
         "## Accuracy on held-out BBC news" if runs and runs[0]["corpora_found"] else "## Accuracy on the fixtures",
         "",
