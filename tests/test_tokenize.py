@@ -161,3 +161,22 @@ def test_long_runs_without_spaces_do_not_hang(piece: str) -> None:
     doc = tokenize(text)
     assert time.perf_counter() - t < 15.0
     assert "".join(text[t.start : t.end] for t in doc.tokens) == text.replace(" ", "")
+
+
+@given(st.integers(min_value=1, max_value=1_200), st.sampled_from([" ", "\n", ", "]))
+def test_sentences_without_an_end_are_cut_and_still_cover_every_token(n: int, sep: str) -> None:
+    """A list, a table or text without punctuation is one endless "sentence"; it is cut
+    every MAX_SENTENCE_TOKENS tokens (decoding a 30,000-word sentence took minutes and
+    1.5 GB), and the sentences still cover the tokens in order, once each."""
+    from unspin.tokenize import MAX_SENTENCE_TOKENS
+
+    doc = tokenize(sep.join(f"word{k % 7}" for k in range(n)))
+    assert all(0 < b - a <= MAX_SENTENCE_TOKENS for a, b in doc.sentences)
+    assert [a for a, _b in doc.sentences] == [0, *(b for _a, b in doc.sentences[:-1])]
+    assert doc.sentences[-1][1] == len(doc.tokens)
+    assert len(doc.sentences) == -(-len(doc.tokens) // MAX_SENTENCE_TOKENS)
+
+
+def test_a_sentence_of_ordinary_length_is_not_cut() -> None:
+    text = " ".join(["the minister said that talks would go on"] * 20) + "."  # 160 words, one sentence
+    assert len(tokenize(text).sentences) == 1

@@ -36,6 +36,10 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _SENT_END = {".", "!", "?", "…"}
+# a "sentence" longer than this many tokens is a list, a table or text without
+# punctuation: it is cut, so decoding stays linear in the text's length (the
+# edit evidence scores a whole sentence once per edit) and memory stays bounded
+MAX_SENTENCE_TOKENS = 250
 _CLOSERS = {'"', "”", "’", "'", ")", "]"}
 # a full stop right after one of these (or after a single letter: "U.S.", "J. K.
 # Rowling", "e.g.") closes an abbreviation, not a sentence: titles before a name,
@@ -145,7 +149,7 @@ def tokenize(text: str) -> Doc:
                 i += 1
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             boundary = boundary or not abbreviation
-        if boundary:
+        if boundary or i + 1 - first >= MAX_SENTENCE_TOKENS:
             sentences.append((first, i + 1))
             first = i + 1
         i += 1
