@@ -19,10 +19,15 @@ import random
 import re
 from pathlib import Path
 
+from dataclasses import replace
+
 from unspin import api
+from unspin.lexicon import MOBY, MYTHES, MYTHES_RELATED, WORDNET
 from unspin.spin import STYLES, Spinner
 
 FEATURES = ["log_edit_mass", "log_sure_edits", "edit_mass", "supported"]
+# what a restorer must not hold to be foreign to a spinner with this thesaurus (MyThes is WordNet-derived)
+FOREIGN = {"wordnet": WORDNET | MYTHES | MYTHES_RELATED, "mythes": WORDNET | MYTHES | MYTHES_RELATED, "moby": MOBY}
 # The public-domain training text has no tortured phrases, so the weight of a
 # fingerprint match cannot be fitted here; it is set so that one known tortured
 # phrase per 200 words adds about 2 to the log-odds.
@@ -52,6 +57,8 @@ def main() -> None:
     ap.add_argument("--out", default="src/unspin/data/detector.json")
     ap.add_argument("--only", default="")
     ap.add_argument("--styles", default="random", help="spinner styles to train on, e.g. random,dictionary")
+    ap.add_argument("--foreign", action="store_true",
+                    help="restore each document without the spinner's thesaurus (a spinner the restorer does not share)")
     args = ap.parse_args()
     from sklearn.linear_model import LogisticRegression
 
@@ -67,12 +74,21 @@ def main() -> None:
         cfg = api._config(api.DEFAULT_SCORER, True, thesauri)
         for i, text in enumerate(docs):
             spun = i % 2 == 1
+            doc_cfg = cfg
+            if args.foreign:
+                # the spinner's thesaurus (and its relatives) left out of the restorer, for clean and
+                # spun documents alike: real spinners use thesauri the restorer only partly shares
+                mask = cfg.channel.sources
+                usable = [t for t in ("wordnet", "moby", "mythes") if mask & ~FOREIGN[t]]
+                th = rng.choice(usable)
+                doc_cfg = replace(cfg, channel=replace(cfg.channel, sources=mask & ~FOREIGN[th]))
             if spun:
-                th = rng.choice(["wordnet", "moby", "mythes"])
+                if not args.foreign:
+                    th = rng.choice(["wordnet", "moby", "mythes"])
                 # one style draws nothing from rng, so the shipped (random-only) fits reproduce
                 style = rng.choice(styles) if len(styles) > 1 else styles[0]
                 text = Spinner(th, rng.uniform(0.03, 0.4), seed=i, style=style, dictionary_seed=rng.randrange(5) if style == "dictionary" else 0)(text).text
-            _edits, _fps, _w, feats = api._analyse(text, True, cfg.scorer, True, config=cfg)
+            _edits, _fps, _w, feats = api._analyse(text, True, doc_cfg.scorer, True, config=doc_cfg)
             X.append([feats[f] for f in FEATURES])
             y.append(int(spun))
             if i % 40 == 0:
