@@ -17,9 +17,8 @@ import argparse
 import json
 import random
 import re
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 from unspin import api
 from unspin.lexicon import MOBY, MYTHES, MYTHES_RELATED, WORDNET
