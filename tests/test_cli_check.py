@@ -140,3 +140,27 @@ def test_help_has_example() -> None:
         res = runner.invoke(app, [command, "--help"])
         assert res.exit_code == 0
         assert "Example:" in res.stdout
+
+
+def test_check_report_lists_each_distinct_substitution_with_its_count(tmp_path: Path) -> None:
+    import collections
+    import re
+
+    import unspin
+
+    text = " ".join([SPUN] * 3 + ["The navy alliance moved to quell the unrest in the capital."])
+    f = tmp_path / "a.txt"
+    f.write_text(text, encoding="utf-8")
+    expected = collections.Counter((s.text.lower(), s.suggestion.lower()) for s in unspin.check(text).spans)
+    assert expected and max(expected.values()) >= 2  # the repeated sentence repeats its substitutions
+    res = runner.invoke(app, ["check", str(f)], env={"COLUMNS": "160"})
+    assert res.exit_code == 0
+    assert f"({len(expected)} distinct)" in res.stdout
+    rows = {}
+    for line in res.stdout.splitlines():
+        cells = [c.strip() for c in re.split(r"[│┃]", line)[1:-1]]
+        if len(cells) == 5 and cells[2].isdigit():
+            rows[(cells[0], cells[1])] = int(cells[2])
+    assert rows == dict(expected)
+    counts = list(rows.values())
+    assert counts == sorted(counts, reverse=True)  # most frequent first

@@ -9,7 +9,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import api
+from .doc import Span
 from .errors import UnspinError, missing_extra
 from .readers import read_input
 from .scan import ScanConfig, write_report
@@ -137,6 +138,27 @@ def check(
     con.print(body)
     con.print(Text("red = spun phrase, [cyan] = likely original (model), [magenta] = known tortured phrase",
                    style="dim"))
+    if report.spans:
+        con.print(_substitutions(report.spans))
+
+
+def _substitutions(spans: Sequence[Span], top: int = 15) -> Table:
+    """The distinct substitutions of a report, most frequent first: a spinner rewrites a
+    word the same way throughout, so the repeated ones are the surest."""
+    groups: dict[tuple[str, str, str], list[float]] = {}
+    for s in spans:
+        groups.setdefault((s.text.lower(), s.suggestion.lower(), s.source), []).append(s.confidence)
+    rows = sorted(groups.items(), key=lambda kv: (-len(kv[1]), -sum(kv[1]) / len(kv[1]), kv[0]))
+    more = f", {len(rows) - top} more" if len(rows) > top else ""
+    table = Table(title=f"substitutions, most frequent first ({len(rows)} distinct{more})", title_justify="left")
+    for name, justify in (("spun", "left"), ("likely original", "left"), ("times", "right"),
+                          ("confidence", "right"), ("source", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for (seen, original, source), confs in rows[:top]:
+        mean = sum(confs) / len(confs)
+        table.add_row(Text(seen, style=_colour(mean)), Text(original, style="cyan" if source == "model" else "magenta"),
+                      str(len(confs)), f"{mean:.2f}", source)
+    return table
 
 
 @app.command()
