@@ -102,6 +102,21 @@ def test_check_highlights_spans_with_suggestions(page: Any) -> None:
     assert page.locator("#tip").is_visible()
 
 
+def test_substitutions_table_counts_each_distinct_rewrite(page: Any) -> None:
+    import collections
+
+    text = " ".join([SPUN] * 2)
+    check(page, text)
+    expected = collections.Counter((s.text.lower(), s.suggestion.lower()) for s in api.check(text).spans)
+    assert expected and max(expected.values()) >= 2
+    assert page.locator("#subs").is_visible()
+    rows = page.locator("#subs-table tbody tr")
+    got = [tuple(rows.nth(k).locator("td").nth(c).text_content() for c in range(3)) for k in range(rows.count())]
+    assert {(a, b): int(n) for a, b, n in got} == dict(expected)
+    counts = [int(n) for _a, _b, n in got]
+    assert counts == sorted(counts, reverse=True)
+
+
 def test_keyboard_only(page: Any) -> None:
     page.focus("#input")
     page.keyboard.type("The regulation enforcement officers used counterfeit consciousness yesterday.")

@@ -151,6 +151,32 @@
     $("meter-fill").style.left = pct(Math.min(1, Math.max(0, r.spun_probability)));
   }
 
+  // the distinct substitutions, most frequent first (the CLI report's table too)
+  function renderSubs() {
+    const groups = new Map();
+    for (const s of state.report.spans) {
+      const key = `${s.text.toLowerCase()}\u0000${s.suggestion.toLowerCase()}`;
+      const g = groups.get(key) || { spun: s.text.toLowerCase(), original: s.suggestion.toLowerCase(),
+                                     source: s.source, confs: [] };
+      g.confs.push(s.confidence);
+      groups.set(key, g);
+    }
+    const mean = (g) => g.confs.reduce((a, b) => a + b, 0) / g.confs.length;
+    const rows = [...groups.values()].sort((a, b) => b.confs.length - a.confs.length || mean(b) - mean(a));
+    const top = 15;
+    const body = $("subs-table").tBodies[0];
+    body.replaceChildren(...rows.slice(0, top).map((g) => {
+      const tr = el("tr");
+      tr.append(el("td", {}, g.spun), el("td", { class: g.source === "model" ? "orig" : "orig fp" }, g.original),
+                el("td", { class: "num" }, String(g.confs.length)), el("td", { class: "num" }, pct(mean(g))));
+      return tr;
+    }));
+    const more = $("subs-more");
+    more.hidden = rows.length <= top;
+    more.textContent = rows.length > top ? `${rows.length - top} more distinct substitutions.` : "";
+    $("subs").hidden = rows.length === 0;
+  }
+
   function renderSources(matches) {
     const list = $("source-list");
     list.replaceChildren();
@@ -281,6 +307,7 @@
       state.restoration = restoration;
       renderSummary();
       render();
+      renderSubs();
       renderSources(trace.matches);
       result.hidden = false;
       copied.textContent = "";
