@@ -164,3 +164,46 @@ def test_check_report_lists_each_distinct_substitution_with_its_count(tmp_path: 
     assert rows == dict(expected)
     counts = list(rows.values())
     assert counts == sorted(counts, reverse=True)  # most frequent first
+
+
+EXPLAINED = ("Officials mentioned that the regulation enforcement officers used counterfeit consciousness "
+             "to quell violent unrest. The navy alliance moved in.")
+
+
+@pytest.mark.parametrize("command, key", [("check", "spans"), ("restore", "edits")])
+def test_explain_adds_the_evidence_of_each_span_and_only_then(tmp_path: Path, command: str, key: str) -> None:
+    from unspin.lexicon import SOURCES, load_fingerprints
+
+    f = tmp_path / "a.txt"
+    f.write_text(EXPLAINED, encoding="utf-8")
+    plain = json.loads(runner.invoke(app, [command, "--json", str(f)]).stdout)
+    assert all("evidence" not in s for s in plain[key])  # the contract is unchanged without --explain
+    res = runner.invoke(app, [command, "--json", "--explain", str(f)])
+    assert res.exit_code == 0
+    spans = json.loads(res.stdout)[key]
+    assert {s["source"] for s in spans} == {"model", "fingerprint"}
+    for s in spans:
+        ev = s["evidence"]
+        if s["source"] == "fingerprint":
+            assert ev["papers"] == load_fingerprints()[s["text"].lower()].papers > 0
+        else:
+            assert isinstance(ev["lm_gain"], float) and ev["channel"] < 0
+            assert ev["thesauri"] and set(ev["thesauri"]) <= set(SOURCES)
+            assert 0 < ev["spin_rate"] < 1
+
+
+def test_evidence_names_only_the_thesauri_the_restorer_was_given() -> None:
+    import unspin
+
+    spans = [s for s in unspin.check(EXPLAINED, thesauri="moby", min_confidence=0.0).spans if s.source == "model"]
+    assert spans and all(dict(s.evidence)["thesauri"] == ["moby"] for s in spans)
+
+
+def test_explain_says_why_in_the_readable_report(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(EXPLAINED, encoding="utf-8")
+    res = runner.invoke(app, ["check", "--explain", str(f)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    why = res.stdout.split("why each span was flagged", 1)[1]
+    assert "a known tortured phrase (Problematic Paper Screener, found in" in why
+    assert "times likelier with it" in why and "linked by" in why

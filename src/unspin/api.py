@@ -44,13 +44,14 @@ class Report:
     spin_rate: float = 0.0  # estimated share of words the restorer would change
     features: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The JSON object of the CLI contract; with ``explain``, each span also has its ``evidence``."""
         return {
             "spun_probability": round(self.spun_probability, 4),
             "verdict": self.verdict,
             "words": self.words,
             "scorer": self.scorer,
-            "spans": [s.to_dict() for s in self.spans],
+            "spans": [s.to_dict(explain) for s in self.spans],
         }
 
 
@@ -62,8 +63,9 @@ class Restoration:
     edits: tuple[Span, ...]
     scorer: str = DEFAULT_SCORER
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "scorer": self.scorer, "edits": [s.to_dict() for s in self.edits]}
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The JSON object of the CLI contract; with ``explain``, each edit also has its ``evidence``."""
+        return {"text": self.text, "scorer": self.scorer, "edits": [s.to_dict(explain) for s in self.edits]}
 
 
 @lru_cache(maxsize=8)

@@ -100,6 +100,13 @@ def _language_note(text: str, words: int | None = None) -> None:
                    "text, so this result says little.", err=True)
 
 
+ExplainOpt = typer.Option(
+    False, "--explain",
+    help="Say why each span was flagged: the language model's gain, the channel, the thesauri linking the pair "
+         "(with --json: an \"evidence\" object per span).",
+)
+
+
 @app.command()
 @_errors_to_exit
 def check(
@@ -109,10 +116,11 @@ def check(
     scorer: str = Scorer,
     no_adapt: bool = NoAdapt,
     min_confidence: float = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", help="Hide spans below this confidence."),
+    explain: bool = ExplainOpt,
 ) -> None:
     """Say whether a text was spun and highlight the spun phrases.
 
-    Example: unspin check article.txt ; unspin check --json - < article.txt ; unspin check manuscript.pdf
+    Example: unspin check article.txt ; unspin check --json - < article.txt ; unspin check --explain manuscript.pdf
     """
     text = _read(file)
     report = api.check(
@@ -120,7 +128,7 @@ def check(
     )
     _language_note(text, report.words)
     if as_json:
-        _print_json(report.to_dict())
+        _print_json(report.to_dict(explain))
         return
     con = _out()
     style = {"spun": "bold red", "clean": "bold green", "uncertain": "bold yellow"}[report.verdict]
@@ -140,6 +148,39 @@ def check(
                    style="dim"))
     if report.spans:
         con.print(_substitutions(report.spans))
+    if explain and report.spans:
+        con.print(Text("why each span was flagged", style="bold"))
+        for s in report.spans:
+            con.print(Text.assemble((s.text, _colour(s.confidence)), " -> ",
+                                    (s.suggestion, "cyan" if s.source == "model" else "magenta"),
+                                    f" ({s.confidence:.2f}): {_reason(s)}"))
+
+
+def _reason(span: Span) -> str:
+    """A span's evidence in words ("the language model finds the sentence 790 times likelier ...")."""
+    ev = dict(span.evidence)
+    parts = []
+    if span.source == "fingerprint":
+        parts.append(f"a known tortured phrase ({ev.get('list', 'fingerprint list')}"
+                     + (f", found in {ev['papers']:,} papers)" if ev.get("papers") else ")"))
+    else:
+        gain = ev.get("lm_gain")
+        if isinstance(gain, float):
+            parts.append(f"the language model finds the sentence {10 ** gain:,.0f} times likelier with it"
+                         if gain >= 0 else f"the language model finds the sentence {10 ** -gain:,.0f} times less likely "
+                                           "with it, but the rest of the evidence outweighs that")
+        names = ev.get("thesauri")
+        if isinstance(names, list) and names:
+            parts.append("linked by " + ", ".join(_THESAURUS_NAMES.get(str(n), str(n)) for n in names))
+        if span.supported:
+            parts.append("the text makes this substitution elsewhere too")
+        rate = ev.get("spin_rate")
+        if isinstance(rate, float):
+            parts.append(f"the decoder assumed {rate:.0%} of words spun here")
+    return "; ".join(parts) or "no evidence recorded"
+
+
+_THESAURUS_NAMES = {"moby": "Moby", "mythes": "MyThes", "wordnet": "WordNet", "pps": "tortured-phrase pairs"}
 
 
 def _substitutions(spans: Sequence[Span], top: int = 15) -> Table:
@@ -170,10 +211,11 @@ def restore(
     scorer: str = Scorer,
     no_adapt: bool = NoAdapt,
     min_confidence: float = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", help="Apply only edits at least this sure."),
+    explain: bool = typer.Option(False, "--explain", help="With --json: an \"evidence\" object per edit (why it was made)."),
 ) -> None:
     """Print the text with spun phrases replaced by their likely originals.
 
-    Example: unspin restore article.txt > restored.txt
+    Example: unspin restore article.txt > restored.txt ; unspin restore --json --explain article.txt
     """
     text = _read(file)
     result = api.restore(
@@ -181,7 +223,7 @@ def restore(
     )
     _language_note(text)
     if as_json:
-        _print_json(result.to_dict())
+        _print_json(result.to_dict(explain))
     else:
         sys.stdout.write(result.text)
         if not result.text.endswith("\n"):

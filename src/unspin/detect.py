@@ -93,7 +93,8 @@ class FingerprintMatcher:
             # consciousness is" -> "Artificial intelligence is")
             suggestion = apply_case(fp.expected, [t.text for t in toks[i : i + n]],
                                     sentence_start=i in starts or opens_clause(doc.text, start))
-            spans.append(Span(start, end, doc.text[start:end], suggestion, conf, "fingerprint"))
+            spans.append(Span(start, end, doc.text[start:end], suggestion, conf, "fingerprint",
+                              evidence=(("list", "Problematic Paper Screener"), ("papers", fp.papers))))
             i += n
         return spans
 

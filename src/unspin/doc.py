@@ -64,7 +64,13 @@ class Span:
     ``text == doc.text[start:end]``. ``source`` is ``"fingerprint"`` (a known
     tortured phrase) or ``"model"`` (found by the noisy-channel restorer).
     ``supported`` is true when the same substitution was found elsewhere in
-    the document (document-level adaptation raised its weight).
+    the document (document-level adaptation raised its weight). ``evidence``
+    says why, as ``(name, value)`` pairs: for a model span ``lm_gain`` (log10:
+    how much likelier the language model finds the sentence with the original),
+    ``channel`` (log10 P(seen | original)), ``thesauri`` (the sources linking
+    the pair) and ``spin_rate`` (the share of spun words the decoder assumed
+    here); for a fingerprint ``list`` and ``papers`` (how many papers the
+    Problematic Paper Screener found the phrase in).
     """
 
     start: int
@@ -74,9 +80,11 @@ class Span:
     confidence: float
     source: str
     supported: bool = False
+    evidence: tuple[tuple[str, object], ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
-        return {
+    def to_dict(self, explain: bool = False) -> dict[str, object]:
+        """The JSON object of the CLI contract; with ``explain``, also ``evidence``."""
+        out: dict[str, object] = {
             "start": self.start,
             "end": self.end,
             "text": self.text,
@@ -85,3 +93,6 @@ class Span:
             "source": self.source,
             "supported": self.supported,
         }
+        if explain:
+            out["evidence"] = dict(self.evidence)
+        return out

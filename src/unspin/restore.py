@@ -39,6 +39,7 @@ from .lexicon import (
     MOBY,
     MYTHES,
     MYTHES_RELATED,
+    SOURCES,
     WORDNET,
     Lexicon,
     load_lexicon,
@@ -875,6 +876,7 @@ class Restorer:
                 unchanged = {first for first, _last in doc.sentences} - edited
             found = self._pass(doc, rho, support, unchanged, topic, local)
         spans = []
+        sources = self.config.channel.sources
         for sent, arc, conf, feats in found:
             toks = sent.tokens[arc.i : arc.i + arc.length]
             start, end = toks[0].start, toks[-1].end
@@ -889,9 +891,25 @@ class Restorer:
                 confidence=conf,
                 source="model",
                 supported=(arc.seen, " ".join(arc.words)) in supported,
+                evidence=_evidence(arc, feats, sources),
             )
             spans.append((span, feats))
         return spans
+
+
+def _evidence(arc: Arc, feats: dict[str, float], sources: int) -> tuple[tuple[str, object], ...]:
+    """Why an edit was proposed, for :attr:`unspin.doc.Span.evidence` (what the
+    edit model read; empty parts are left out)."""
+    out: list[tuple[str, object]] = []
+    if "lm_gain" in feats:
+        out.append(("lm_gain", round(feats["lm_gain"], 3)))
+    if arc.candidate is not None:
+        out.append(("channel", round(arc.candidate.log_q, 3)))
+        names = [name for name, bit in SOURCES.items() if arc.candidate.mask & sources & bit]
+        out.append(("thesauri", names))
+    if "log_rho" in feats:
+        out.append(("spin_rate", round(10.0 ** feats["log_rho"], 4)))
+    return tuple(out)
 
 
 def _lemma_pair(seen: str, original: str) -> tuple[str, str, str] | None:
