@@ -117,6 +117,19 @@ def test_substitutions_table_counts_each_distinct_rewrite(page: Any) -> None:
     assert counts == sorted(counts, reverse=True)
 
 
+def test_tooltip_says_why_a_phrase_was_flagged(page: Any) -> None:
+    check(page)
+    report = api.check(SPUN)
+    marks = page.locator("#doc mark.sp")
+    for k, s in enumerate(report.spans):
+        marks.nth(k).hover()
+        why = page.locator("#tip .tip-why")
+        if s.source == "fingerprint":
+            assert f"found in {dict(s.evidence)['papers']:,} papers" in why.text_content()
+        else:
+            assert "linked by" in why.text_content() and "likelier with the original" in why.text_content()
+
+
 def test_keyboard_only(page: Any) -> None:
     page.focus("#input")
     page.keyboard.type("The regulation enforcement officers used counterfeit consciousness yesterday.")

@@ -90,8 +90,17 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {"/api/check", "/api/restore", "/api/trace", "/api/text", "/api/health"}
     check_in = schema["components"]["schemas"]["CheckRequest"]["properties"]
-    assert set(check_in) == {"text", "fingerprints", "min_confidence"}
+    assert set(check_in) == {"text", "fingerprints", "min_confidence", "explain"}
     assert "413" in schema["paths"]["/api/check"]["post"]["responses"]
+
+
+def test_explain_gives_each_span_its_evidence_and_only_then(client: TestClient) -> None:
+    plain = client.post("/api/check", json={"text": SPUN}).json()
+    assert plain["spans"] and all("evidence" not in s for s in plain["spans"])
+    res = client.post("/api/restore", json={"text": SPUN, "explain": True})
+    assert res.status_code == 200
+    assert res.json() == api.restore(SPUN).to_dict(explain=True)
+    assert all(s["evidence"] for s in res.json()["edits"])
 
 
 def test_text_of_a_dropped_pdf_or_utf16_file(client: TestClient, tmp_path: Path, write_pdf) -> None:  # type: ignore[no-untyped-def]

@@ -166,9 +166,10 @@ def _reason(span: Span) -> str:
     else:
         gain = ev.get("lm_gain")
         if isinstance(gain, float):
-            parts.append(f"the language model finds the sentence {10 ** gain:,.0f} times likelier with it"
-                         if gain >= 0 else f"the language model finds the sentence {10 ** -gain:,.0f} times less likely "
-                                           "with it, but the rest of the evidence outweighs that")
+            times = "over a million" if abs(gain) >= 6 else f"{10 ** abs(gain):,.0f}"
+            parts.append(f"the language model finds the sentence {times} times likelier with it" if gain >= 0
+                         else f"the language model finds the sentence {times} times less likely with it, "
+                              "but the rest of the evidence outweighs that")
         names = ev.get("thesauri")
         if isinstance(names, list) and names:
             parts.append("linked by " + ", ".join(_THESAURUS_NAMES.get(str(n), str(n)) for n in names))

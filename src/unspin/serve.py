@@ -3,8 +3,8 @@
 The HTTP API mirrors the Python API one to one and returns the same span
 objects as the CLI's ``--json``::
 
-    POST /api/check    {"text", "fingerprints", "min_confidence"} -> Report.to_dict()
-    POST /api/restore  {"text", "fingerprints", "min_confidence"} -> Restoration.to_dict()
+    POST /api/check    {"text", "fingerprints", "min_confidence", "explain"} -> Report.to_dict()
+    POST /api/restore  {"text", "fingerprints", "min_confidence", "explain"} -> Restoration.to_dict()
     POST /api/trace    {"text", "top"} -> {"matches": [...]}   (needs --index)
     POST /api/text     {"name", "data": base64 bytes} -> {"text", "note"}  (a dropped PDF's text)
     GET  /api/health   -> {"status": "ok", ...}
@@ -140,6 +140,7 @@ class CheckRequest(BaseModel):
     text: str = Field(description="The text to check, as a JSON string.")
     fingerprints: bool = Field(True, description="Also look for known tortured phrases.")
     min_confidence: float = Field(api.DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0, description="Drop spans below this confidence.")
+    explain: bool = Field(False, description="Give each span its evidence (why it was flagged).")
 
 
 class TextRequest(BaseModel):
@@ -165,6 +166,9 @@ class SpanOut(BaseModel):
     confidence: float
     source: str = Field(description='"model" (noisy-channel restorer) or "fingerprint" (known phrase).')
     supported: bool = Field(description="The same substitution was seen elsewhere in the text.")
+    evidence: dict[str, Any] | None = Field(
+        None, description="With explain: lm_gain (log10), channel (log10), thesauri and spin_rate for a model span; "
+                          "list and papers for a fingerprint.")
 
 
 class CheckOut(BaseModel):
@@ -449,14 +453,14 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
         text = _unicode_text(req.text)
         result = await workers.run(lambda: fn(text, fingerprints=req.fingerprints,
                                               min_confidence=req.min_confidence))
-        return result.to_dict()
+        return result.to_dict(req.explain)
 
-    @app.post("/api/check", response_model=CheckOut, responses=_ERRORS, tags=["api"])
+    @app.post("/api/check", response_model=CheckOut, response_model_exclude_unset=True, responses=_ERRORS, tags=["api"])
     async def check(req: CheckRequest) -> dict[str, Any]:
         """Decide whether the text was spun and which phrases were (``unspin.check``)."""
         return await mirror(api.check, req)
 
-    @app.post("/api/restore", response_model=RestoreOut, responses=_ERRORS, tags=["api"])
+    @app.post("/api/restore", response_model=RestoreOut, response_model_exclude_unset=True, responses=_ERRORS, tags=["api"])
     async def restore(req: CheckRequest) -> dict[str, Any]:
         """Replace spun phrases by their likely originals (``unspin.restore``)."""
         return await mirror(api.restore, req)

@@ -209,6 +209,26 @@
 
   // ---------------------------------------------------------------- tooltip (hover, focus and tap)
 
+  const thesaurusNames = { moby: "Moby", mythes: "MyThes", wordnet: "WordNet", pps: "tortured-phrase pairs" };
+
+  // the span's evidence in words (as `unspin check --explain` says it)
+  function reason(s) {
+    const ev = s.evidence;
+    if (!ev) return "";
+    if (s.source === "fingerprint") {
+      return ev.papers ? `on the ${ev.list} list, found in ${ev.papers.toLocaleString()} papers` : "";
+    }
+    const parts = [];
+    if (typeof ev.lm_gain === "number" && ev.lm_gain >= 0) {
+      const times = ev.lm_gain >= 6 ? "over a million times" : `${Math.round(10 ** ev.lm_gain).toLocaleString()}×`;
+      parts.push(`reads ${times} likelier with the original`);
+    }
+    if (ev.thesauri && ev.thesauri.length) {
+      parts.push("linked by " + ev.thesauri.map((n) => thesaurusNames[n] || n).join(", "));
+    }
+    return parts.join(" · ");
+  }
+
   let tipOwner = null;
 
   function showTip(target) {
@@ -223,6 +243,8 @@
         ? "known tortured phrase"
         : `confidence ${pct(s.confidence)}${s.supported ? " · same swap seen elsewhere" : ""}`;
       tip.append(el("span", { class: "tip-meta" }, meta));
+      const why = reason(s);
+      if (why) tip.append(el("span", { class: "tip-meta tip-why" }, why));
     } else {
       const s = state.restoration.edits[i];
       tip.append("Spun text said: ", el("strong", {}, s.text));
@@ -292,7 +314,7 @@
     clearError();
     hideTip();
     const text = input.value;
-    const body = { text, fingerprints: true };  // the server's default confidence threshold
+    const body = { text, fingerprints: true, explain: true };  // the server's default confidence threshold
     setBusy(true);
     await ready;
     try {
