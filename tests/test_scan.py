@@ -272,3 +272,27 @@ def test_a_damaged_pdf_is_an_input_error_never_a_crash(tmp_path: Path, write_pdf
         except UnspinError:
             continue
         assert isinstance(text, str) and text.strip()
+
+
+def test_summary_counts_the_substitutions_spun_documents_share(tmp_path: Path) -> None:
+    import collections
+
+    from unspin import api
+
+    spun = ("Officials mentioned that the regulation enforcement officers got here to quell violent unrest. "
+            "The Chinese language Overseas Minister mentioned the navy alliance would offer safety help.")
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "docs.jsonl").write_text(
+        "".join(json.dumps({"id": f"copy{k}", "text": spun}) + "\n" for k in range(3))
+        + json.dumps({"id": "clean", "text": TEXTS[3]}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = scan(ScanConfig(inputs=(str(d),), out=out, workers=1))
+    assert summary.verdicts.get("spun") == 3
+    top = sorted(api.check(spun).spans, key=lambda s: (-s.confidence, s.start))[:5]
+    expected = collections.Counter({(s.text.lower(), s.suggestion.lower()): 3 for s in top})
+    assert {(a, b): n for a, b, n in summary.substitutions} == dict(expected)
+    write_report(summary, tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Substitutions shared by documents judged spun" in page
+    assert all(f"<td><mark>{a}</mark></td>" in page for a, _b, _n in summary.substitutions)

@@ -389,6 +389,13 @@ def scan(
     for k, v in rows:
         table.add_row(k, v)
     _out().print(table)
+    if summary.substitutions:
+        subs = Table(title="substitutions shared by documents judged spun (their top spans)", title_justify="left")
+        for name, justify in (("spun", "left"), ("likely original", "left"), ("documents", "right")):
+            subs.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for seen, original, n in summary.substitutions[:10]:
+            subs.add_row(Text(seen, style="red"), Text(original, style="cyan"), f"{n:,}")
+        _out().print(subs)
 
 
 class _RateColumn(ProgressColumn):

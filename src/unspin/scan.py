@@ -36,6 +36,7 @@ import math
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -659,6 +660,9 @@ class ScanSummary:
     # documents that read as too little English to judge (api.not_english): unspin
     # reads English, so their verdicts say little
     not_english: int = 0
+    # the substitutions most documents judged spun share (spun, likely original, documents),
+    # from each record's top spans: what the spinners behind a collection rewrite
+    substitutions: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -688,6 +692,9 @@ def read_records(out: Path) -> Iterator[dict[str, Any]]:
                     yield json.loads(line)
 
 
+_MAX_SUBSTITUTIONS = 200_000  # distinct substitutions counted while summarising
+
+
 def summarize(out: Path, *, top: int = 20, seconds: float = 0.0, scanned_now: int = 0) -> ScanSummary:
     """Count verdicts, errors and the distribution of a scan; bounded memory."""
     manifest = Manifest.load(out)
@@ -697,9 +704,14 @@ def summarize(out: Path, *, top: int = 20, seconds: float = 0.0, scanned_now: in
     hist = [0] * 20
     heap: list[tuple[float, int, dict[str, Any]]] = []
     written = not_english = 0
+    subs: Counter[tuple[str, str]] = Counter()
     for rec in read_records(out):
         written += 1
         verdicts[rec["verdict"]] = verdicts.get(rec["verdict"], 0) + 1
+        if rec["verdict"] == "spun":
+            subs.update({(sp["text"].lower(), sp["suggestion"].lower()) for sp in rec.get("spans") or ()})
+            if len(subs) > _MAX_SUBSTITUTIONS:  # bounded memory: keep the most frequent half
+                subs = Counter(dict(subs.most_common(_MAX_SUBSTITUTIONS // 2)))
         share = rec.get("english_share")  # parts written before it was recorded have none
         not_english += share is not None and api.not_english(share, rec["words"])
         p = rec["spun_probability"]
@@ -726,6 +738,7 @@ def summarize(out: Path, *, top: int = 20, seconds: float = 0.0, scanned_now: in
         seconds=seconds,
         scanned_now=scanned_now,
         not_english=not_english,
+        substitutions=tuple((a, b, n) for (a, b), n in subs.most_common(top) if n > 1),
     )
 
 
@@ -790,6 +803,17 @@ mark{background:#f8d0cc;text-decoration:underline #c0392b}.sugg{color:#1a6fa3}.d
 .doc h3{margin:.1rem 0;font-size:1rem;word-break:break-all}ul{margin:.3rem 0}"""
 
 
+def _substitutions_html(subs: tuple[tuple[str, str, int], ...]) -> str:
+    if not subs:
+        return ""
+    rows = "".join(f"<tr><td><mark>{html.escape(a)}</mark></td><td>{html.escape(b)}</td><td>{n:,}</td></tr>"
+                   for a, b, n in subs)
+    return ("<h2>Substitutions shared by documents judged spun</h2>"
+            "<p class='dim'>Among each document's top spans; a spinner rewrites the same words the same way "
+            "in every copy it makes.</p>"
+            f"<table><tr><th>spun</th><th>likely original</th><th>documents</th></tr>{rows}</table>")
+
+
 def write_report(summary: ScanSummary, path: Path) -> None:
     """Write a self-contained HTML report (no external resources)."""
     counts = [
@@ -811,6 +835,7 @@ def write_report(summary: ScanSummary, path: Path) -> None:
         f"<p class='dim'>{html.escape(str(summary.out))}</p><table>{table}</table>"
         "<h2>Distribution of spun probability</h2>"
         f"<img alt='histogram of spun probability' src='data:image/png;base64,{_histogram_png(summary.histogram)}'>"
+        f"{_substitutions_html(summary.substitutions)}"
         f"<h2>Most spun documents</h2>{docs or '<p class=dim>none scored</p>'}"
         "<p class='dim'>Highlighted: spun phrase; in brackets: likely original.</p></body></html>"
     )
