@@ -171,7 +171,7 @@ def _reason(span: Span) -> str:
                          else f"the language model finds the sentence {times} times less likely with it, "
                               "but the rest of the evidence outweighs that")
         names = ev.get("thesauri")
-        if isinstance(names, list) and names:
+        if isinstance(names, (list, tuple)) and names:
             parts.append("linked by " + ", ".join(_THESAURUS_NAMES.get(str(n), str(n)) for n in names))
         if span.supported:
             parts.append("the text makes this substitution elsewhere too")

@@ -93,6 +93,6 @@ class Span:
             "source": self.source,
             "supported": self.supported,
         }
-        if explain:
-            out["evidence"] = dict(self.evidence)
+        if explain:  # as JSON reads it back: tuples (hashable spans) become lists
+            out["evidence"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.evidence}
         return out

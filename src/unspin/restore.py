@@ -905,8 +905,8 @@ def _evidence(arc: Arc, feats: dict[str, float], sources: int) -> tuple[tuple[st
         out.append(("lm_gain", round(feats["lm_gain"], 3)))
     if arc.candidate is not None:
         out.append(("channel", round(arc.candidate.log_q, 3)))
-        names = [name for name, bit in SOURCES.items() if arc.candidate.mask & sources & bit]
-        out.append(("thesauri", names))
+        names = tuple(name for name, bit in SOURCES.items() if arc.candidate.mask & sources & bit)
+        out.append(("thesauri", names))  # a tuple: spans stay hashable
     if "log_rho" in feats:
         out.append(("spin_rate", round(10.0 ** feats["log_rho"], 4)))
     return tuple(out)
