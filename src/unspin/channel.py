@@ -254,10 +254,9 @@ class Channel:
         hit = self._cache.get(seen)
         if hit is not None:
             return hit
-        if " " in seen and not seen.endswith("'s"):  # most longer spans are listed nowhere: two set look-ups tell
-            heads, tails = self.lexicon.phrase_ends
-            if seen.rsplit(" ", 1)[0] not in heads and seen.split(" ", 1)[1] not in tails:
-                return ()  # every reading (_readings) keeps all words but the first or all but the last
+        # most longer spans are listed nowhere: set look-ups tell
+        if " " in seen and not self.lexicon.could_list(seen.rsplit(" ", 1)[0], seen.split(" ", 1)[1]):
+            return ()
         found: dict[str, tuple[float, Candidate]] = {}  # one entry per original: its best-ranked reading
         content = any(w not in FUNCTION_WORDS for w in seen.split(" "))
         quantity = seen.rsplit(" ", 1)[-1] in _quantity_forms()  # else no original can be another quantity

@@ -172,6 +172,14 @@ class Lexicon:
         multi = [p for p in self.phrases if " " in p]
         return frozenset(p.rsplit(" ", 1)[0] for p in multi), frozenset(p.split(" ", 1)[1] for p in multi)
 
+    def could_list(self, head: str, tail: str) -> bool:
+        """Could a seen span of two or more words, ``head`` without its last word and
+        ``tail`` without its first, be listed under some reading (see
+        :func:`unspin.channel._readings`)? Each reading changes one end word (or drops a
+        possessive ``'s``, kept as written here), so the other part must be a phrase end."""
+        heads, tails = self.phrase_ends
+        return head in heads or tail in tails or tail.endswith("'s")
+
     @cached_property
     def tail_prefixes(self) -> frozenset[str]:
         """The word prefixes of every phrase without its first word (see :attr:`phrase_ends`).

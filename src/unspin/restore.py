@@ -359,9 +359,8 @@ class Restorer:
         support_boost, topic_weight = cfg.support_boost, cfg.topic_weight
         new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
         tokens, sent_words, max_span = sent.tokens, sent.words, cfg.max_span
-        # most longer spans are listed nowhere; these sets tell without a look-up (see Channel.candidates)
-        heads, tails = self.lexicon.phrase_ends
-        tail_prefixes = self.lexicon.tail_prefixes
+        # most longer spans are listed nowhere; set look-ups tell without a channel look-up
+        could_list, tail_prefixes = self.lexicon.could_list, self.lexicon.tail_prefixes
         for i in range(n):
             if tokens[i].kind != WORD:
                 continue
@@ -384,7 +383,7 @@ class Restorer:
                         break
                     head, seen = seen, f"{seen} {last}"
                     tail = f"{tail} {last}" if tail else last
-                    if head not in heads and tail not in tails and not last.endswith("'s"):
+                    if not could_list(head, tail):
                         continue  # Channel.candidates would find none
                 options = self._options(seen)
                 if not options:
