@@ -71,14 +71,14 @@ def main() -> None:
             continue
         X, y = [], []
         cfg = api._config(api.DEFAULT_SCORER, True, thesauri)
+        mask = cfg.channel.sources
+        usable = [t for t in ("wordnet", "moby", "mythes") if mask & ~FOREIGN[t]]  # spinners foreign to it
         for i, text in enumerate(docs):
             spun = i % 2 == 1
             doc_cfg = cfg
             if args.foreign:
                 # the spinner's thesaurus (and its relatives) left out of the restorer, for clean and
                 # spun documents alike: real spinners use thesauri the restorer only partly shares
-                mask = cfg.channel.sources
-                usable = [t for t in ("wordnet", "moby", "mythes") if mask & ~FOREIGN[t]]
                 th = rng.choice(usable)
                 doc_cfg = replace(cfg, channel=replace(cfg.channel, sources=mask & ~FOREIGN[th]))
             if spun:

@@ -18,7 +18,7 @@ from .errors import ConfigError, InputError
 from .lexicon import sources_mask
 from .restore import RestoreConfig, Restorer
 from .spin import Spinner, SpinResult
-from .tokenize import LINE_END, tokenize
+from .tokenize import LINE_END, LINE_END_RE, tokenize
 from .topic import load_vectors
 
 __all__ = ["NOT_ENGLISH", "Report", "Restoration", "check", "english_share", "not_english", "restore", "spin"]
@@ -119,7 +119,6 @@ def _validate(text: object) -> str:
 # a blank line in any line-break convention the tokenizer reads ("\n\n", "\r\n\r\n", old Mac
 # "\r\r", U+2028 twice...), or U+2029
 _PARAGRAPH_RE = re.compile(rf"(?:{LINE_END})[ \t]*(?:{LINE_END})|\u2029")
-_LINE_END_RE = re.compile(LINE_END)
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -135,7 +134,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     # a chunk with no paragraph break is cut after a line break or, failing that, a space
     rest = text[start:]
     while len(rest) > 2 * CHUNK_CHARS:
-        cut = max((m.end() for m in _LINE_END_RE.finditer(rest, 0, CHUNK_CHARS)), default=0)
+        cut = max((m.end() for m in LINE_END_RE.finditer(rest, 0, CHUNK_CHARS)), default=0)
         if cut <= 1:
             cut = rest.rfind(" ", 0, CHUNK_CHARS) + 1
         if cut <= 1:

@@ -875,7 +875,7 @@ class Restorer:
                 unchanged = {first for first, _last in doc.sentences} - edited
             found = self._pass(doc, rho, support, unchanged, topic, local)
         spans = []
-        sources = self.config.channel.sources
+        sources = cfg.channel.sources
         for sent, arc, conf, feats in found:
             toks = sent.tokens[arc.i : arc.i + arc.length]
             start, end = toks[0].start, toks[-1].end

@@ -56,7 +56,7 @@ _ABBREVIATIONS = frozenset(
 # "\r\n" (one break, not two), old Mac "\r", Unicode's line separator, and its
 # paragraph separator (which counts as a blank line)
 LINE_END = r"\r\n|\r(?!\n)|[\n\x0b\x0c\x85\u2028\u2029]"  # (a lone CR: never the CR of a CR LF)
-_LINE_END_RE = re.compile(LINE_END)
+LINE_END_RE = re.compile(LINE_END)
 
 
 def line_breaks(gap: str) -> int:
@@ -68,7 +68,7 @@ def line_breaks(gap: str) -> int:
     """
     if gap == " ":
         return 0
-    return sum(2 if m.group() == "\u2029" else 1 for m in _LINE_END_RE.finditer(gap))
+    return sum(2 if m.group() == "\u2029" else 1 for m in LINE_END_RE.finditer(gap))
 
 
 class _Lines:
@@ -78,7 +78,7 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        breaks = [(m.start(), m.end()) for m in _LINE_END_RE.finditer(text)]
+        breaks = [(m.start(), m.end()) for m in LINE_END_RE.finditer(text)]
         self.starts = [0, *(e for _s, e in breaks)]
         ends = [*(s for s, _e in breaks), len(text)]
         lengths = sorted(n for a, b in zip(self.starts, ends) if (n := len(text[a:b].strip())))
