@@ -561,3 +561,37 @@ def test_an_original_longer_than_the_seen_phrase_costs_more_per_extra_word() -> 
     assert longer and any(len(w) == 1 for w in free)  # "regulation" has multi-word originals ("speed limit")
     for words in free:
         assert math.isclose(free[words] - charged[words], 0.75 * (len(words) - 1), abs_tol=1e-12)
+
+
+def test_without_closed_class_no_arc_starts_at_a_lone_closed_class_word(restorer: Restorer) -> None:
+    from unspin.lexicon import CLOSED_CLASS_WORDS
+
+    doc = tokenize("The officers spoke in opposition to the plan and they were in the region for each day.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    full = restorer.arcs(sent, 0.15, None)
+    screened = restorer.arcs(sent, 0.15, None, closed_class=False)
+    dropped = {(a.i, a.words) for slot in full for a in slot} - {(a.i, a.words) for slot in screened for a in slot}
+    lone = {(a.i, a.words) for slot in full for a in slot if a.length == 1 and a.seen in CLOSED_CLASS_WORDS}
+    assert lone and dropped == lone  # exactly the lone closed-class arcs go ...
+    # ... while phrases starting with one ("in opposition to") and quantifiers ("each") stay
+    assert any(a.seen == "in opposition to" for slot in screened for a in slot)
+    assert any(a.seen == "each" for slot in screened for a in slot)
+
+
+@pytest.mark.parametrize("consider", [False, True])
+def test_only_the_screen_leaves_closed_class_words_alone(consider: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = Restorer(RestoreConfig(screen_closed_class=consider))
+    calls: list[tuple[int, bool]] = []
+    real = Restorer.arcs
+
+    def spy(self: Restorer, sent: _Sentence, rho: float, support: object, topic: object = None, limit: int = 0,
+            closed_class: bool = True) -> object:
+        calls.append((limit, closed_class))
+        return real(self, sent, rho, support, topic, limit, closed_class=closed_class)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Restorer, "arcs", spy)
+    r(tokenize("The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past. "
+               "The officers mentioned it again."))
+    screen = {c for limit, c in calls if limit}
+    second = {c for limit, c in calls if not limit}
+    assert screen == {consider} and second <= {True} and calls

@@ -96,6 +96,17 @@ STRUCTURAL_WORDS = frozenset(
 )
 
 
+#: Function words that are never a spinner's word on their own in news-like text:
+#: articles, pronouns, auxiliaries, modals, conjunctions, the short prepositions
+#: and wh-words (``FUNCTION_WORDS`` less its quantifiers and adverbs: "each" for
+#: "both", "about" for "concerning" and "over" for "above" do happen). The first
+#: pass's screen does not consider rewriting them on their own
+#: (``RestoreConfig.screen_closed_class``); phrases made of them still count.
+CLOSED_CLASS_WORDS = FUNCTION_WORDS - frozenset(
+    ["each", "both", "all", "any", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "about",
+     "over", "under", "up", "down", "out", "off", "again", "then", "once", "just", "also", "upon", "into", "onto"]
+)
+
 def lone_letter(word: str) -> bool:
     """A one-letter word other than "a" and "I": a unit, initial or list mark
     ("5 m", "U.S.", "vitamin C"), which spinners leave alone."""
