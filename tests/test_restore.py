@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin import restore
+from unspin.lexicon import CLOSED_CLASS_WORDS
 from unspin.morph import indefinite_article, inflect
 from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode, opens_clause
 from unspin.tokenize import tokenize
@@ -539,7 +540,7 @@ def test_arcs_skip_only_spans_without_candidates(parts: list[tuple[int, str]]) -
                     break
                 if not all(sent.joined[k] for k in range(i, j - 1)):
                     break
-                if length == 1 and lone_letter(sent.words[i]):
+                if length == 1 and (lone_letter(sent.words[i]) or sent.words[i] in CLOSED_CLASS_WORDS):
                     continue
                 if r.channel.candidates(" ".join(sent.words[i:j])):
                     want.add((i, length))
@@ -563,35 +564,14 @@ def test_an_original_longer_than_the_seen_phrase_costs_more_per_extra_word() -> 
         assert math.isclose(free[words] - charged[words], 0.75 * (len(words) - 1), abs_tol=1e-12)
 
 
-def test_without_closed_class_no_arc_starts_at_a_lone_closed_class_word(restorer: Restorer) -> None:
-    from unspin.lexicon import CLOSED_CLASS_WORDS
-
+def test_no_arc_starts_at_a_lone_closed_class_word(restorer: Restorer) -> None:
     doc = tokenize("The officers spoke in opposition to the plan and they were in the region for each day.")
     sent = _Sentence(doc, *doc.sentences[0])
-    full = restorer.arcs(sent, 0.15, None)
-    screened = restorer.arcs(sent, 0.15, None, closed_class=False)
-    dropped = {(a.i, a.words) for slot in full for a in slot} - {(a.i, a.words) for slot in screened for a in slot}
+    full = Restorer(replace(restorer.config, closed_class=True)).arcs(sent, 0.15, None)
+    shipped = restorer.arcs(sent, 0.15, None)
+    dropped = {(a.i, a.words) for slot in full for a in slot} - {(a.i, a.words) for slot in shipped for a in slot}
     lone = {(a.i, a.words) for slot in full for a in slot if a.length == 1 and a.seen in CLOSED_CLASS_WORDS}
     assert lone and dropped == lone  # exactly the lone closed-class arcs go ...
     # ... while phrases starting with one ("in opposition to") and quantifiers ("each") stay
-    assert any(a.seen == "in opposition to" for slot in screened for a in slot)
-    assert any(a.seen == "each" for slot in screened for a in slot)
-
-
-@pytest.mark.parametrize("consider", [False, True])
-def test_only_the_screen_leaves_closed_class_words_alone(consider: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    r = Restorer(RestoreConfig(screen_closed_class=consider))
-    calls: list[tuple[int, bool]] = []
-    real = Restorer.arcs
-
-    def spy(self: Restorer, sent: _Sentence, rho: float, support: object, topic: object = None, limit: int = 0,
-            closed_class: bool = True) -> object:
-        calls.append((limit, closed_class))
-        return real(self, sent, rho, support, topic, limit, closed_class=closed_class)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Restorer, "arcs", spy)
-    r(tokenize("The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past. "
-               "The officers mentioned it again."))
-    screen = {c for limit, c in calls if limit}
-    second = {c for limit, c in calls if not limit}
-    assert screen == {consider} and second <= {True} and calls
+    assert any(a.seen == "in opposition to" for slot in shipped for a in slot)
+    assert any(a.seen == "each" for slot in shipped for a in slot)

@@ -99,9 +99,9 @@ STRUCTURAL_WORDS = frozenset(
 #: Function words that are never a spinner's word on their own in news-like text:
 #: articles, pronouns, auxiliaries, modals, conjunctions, the short prepositions
 #: and wh-words (``FUNCTION_WORDS`` less its quantifiers and adverbs: "each" for
-#: "both", "about" for "concerning" and "over" for "above" do happen). The first
-#: pass's screen does not consider rewriting them on their own
-#: (``RestoreConfig.screen_closed_class``); phrases made of them still count.
+#: "both", "about" for "concerning" and "over" for "above" do happen). The
+#: restorer never edits one on its own (``RestoreConfig.closed_class``);
+#: phrases made of them ("in addition to") still count.
 CLOSED_CLASS_WORDS = FUNCTION_WORDS - frozenset(
     ["each", "both", "all", "any", "either", "neither", "some", "such", "only", "own", "same", "too", "very", "about",
      "over", "under", "up", "down", "out", "off", "again", "then", "once", "just", "also", "upon", "into", "onto"]
