@@ -257,6 +257,11 @@ class Channel:
         # most longer spans are listed nowhere: set look-ups tell
         if " " in seen and not self.lexicon.could_list(seen.rsplit(" ", 1)[0], seen.split(" ", 1)[1]):
             return ()
+        readings = _readings(seen)
+        ids = self.lexicon.ids
+        if not any(phrase in ids for phrase, _form in readings):  # listed under no reading: most spans
+            self._remember(seen, ())
+            return ()
         found: dict[str, tuple[float, Candidate]] = {}  # one entry per original: its best-ranked reading
         content = any(w not in FUNCTION_WORDS for w in seen.split(" "))
         quantity = seen.rsplit(" ", 1)[-1] in _quantity_forms()  # else no original can be another quantity
@@ -276,14 +281,17 @@ class Channel:
                 if len(names) >= self.config.max_candidates:
                     break
 
-        for phrase, form in _readings(seen):
+        for phrase, form in readings:
             take(phrase, form)
         ranked = sorted(found.values(), key=lambda rc: rc[0], reverse=True)
         out = tuple(c for _r, c in ranked[: self.config.max_candidates])
+        self._remember(seen, out)
+        return out
+
+    def _remember(self, seen: str, out: tuple[Candidate, ...]) -> None:
         if len(self._cache) > 500_000:
             self._cache.clear()
         self._cache[seen] = out
-        return out
 
     def reference_candidates(self, seen: str) -> tuple[Candidate, ...]:
         """Slow, obvious twin of :meth:`candidates` (every reading, no early stop); a test oracle."""
