@@ -333,13 +333,15 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
         "text has them loaded (scans, evaluations and the web server load them up front). A fresh process decodes "
         "a text under `RestoreConfig.native_min_words` (2,500) words in Python, since loading the compiled code "
         "(numba's start-up, hashing the news tables) takes about a second. Where the time goes (steady state, "
-        "measured 2026-11-30, about 108 ms per 1,000 words): the first pass (a screen) builds its lattice in about "
-        "31 ms, half of it the first look-ups of words the process has not met (lemminflect's analyses and "
-        "inflections, the channel's ranking) and half building arcs in Python, and searches it in about 34 ms, "
-        "mostly new language-model scores (about 54 per word, 0.37 microseconds each: a call into pocketsphinx's C "
-        "scorer and up to four probes of the news tables) and about 5 ms of packing arrays for the compiled search; "
-        "the second pass, over the sentences the screen found something in, takes about 10 ms to build and 16 ms to "
-        "search; evidence, topic, tokenizing and detection the rest.",
+        "measured 2026-11-30 in the twelfth session, about 83 ms per 1,000 words): the first pass (a screen) builds "
+        "its lattice in about 28 ms, about 15 ms of it the first look-ups of words and spans the process has not "
+        "met (lemminflect's analyses and inflections, the channel's ranking: 8 ms for single words, 7 ms for "
+        "longer spans) and the rest building arcs in Python, and searches it in about 24 ms, mostly new "
+        "language-model scores (each a call into pocketsphinx's C scorer and up to four probes of the news tables, "
+        "about 0.37 microseconds) and a few ms of packing arrays for the compiled search; the second pass, over "
+        "the sentences the screen found something in, takes about 5 ms to build and 11 ms to search; evidence, "
+        "topic, tokenizing and detection the rest (about 12 ms). Closed-class words (\"the\", \"of\", \"was\"), "
+        "nearly half of all tokens, get no arcs of their own.",
         "",
         "## Accuracy on held-out BBC news" if runs and runs[0]["corpora_found"] else "## Accuracy on the fixtures",
         "",
