@@ -88,3 +88,33 @@ def test_fast_matcher_matches_the_reference_on_text(clean_texts: list[str]) -> N
     doc = tokenize(text)
     fast = _matcher()(doc)
     assert len(fast) >= len(clean_texts) and fast == _matcher().reference_call(doc)
+
+
+def _phrases() -> list[str]:
+    return [p for p in load_fingerprints() if p.count(" ") >= 1][::7]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_phrases()), st.sampled_from(["as listed", "plural", "cut", "Title", "+the"])),
+                min_size=1, max_size=12))
+def test_fast_matcher_matches_the_reference_on_whole_phrases(parts: list[tuple[str, str]]) -> None:
+    # listed phrases (plural heads, cut short, capitalised, run into each other): the
+    # fast matcher's prefix pruning must find exactly what trying every span finds
+    from unspin.morph import plural
+
+    pieces = []
+    for phrase, how in parts:
+        words = phrase.split(" ")
+        if how == "plural":
+            words[-1] = plural(words[-1]) or words[-1]
+        elif how == "cut":
+            words = words[:-1]
+        elif how == "Title":
+            words = [w.title() for w in words]
+        elif how == "+the":
+            words.append("the")
+        pieces.append(" ".join(words))
+    doc = tokenize(" ".join(pieces))
+    fast = _matcher()(doc)
+    assert fast == _matcher().reference_call(doc)
+    assert len(fast) >= sum(how == "as listed" for _p, how in parts) // 2  # listed phrases are found

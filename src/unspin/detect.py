@@ -35,16 +35,35 @@ class FingerprintMatcher:
         self.max_words = max((p.count(" ") + 1 for p in self.fingerprints), default=1)
         # first word -> words in the longest fingerprint it starts: most words start none
         self._longest: dict[str, int] = {}
+        # every listed phrase's proper word prefixes ("counterfeit", "counterfeit neural"):
+        # a match (or its plural, which changes the last word only) starts with one
+        self._prefixes: set[str] = set()
         for p in self.fingerprints:
-            first, n = p.split(" ", 1)[0], min(p.count(" ") + 1, _MAX_FP_WORDS)
+            words = p.split(" ")
+            first, n = words[0], min(len(words), _MAX_FP_WORDS)
             self._longest[first] = max(n, self._longest.get(first, 0))
+            self._prefixes.update(" ".join(words[:k]) for k in range(1, len(words)))
 
     def __call__(self, doc: Doc) -> list[Span]:
-        return self._match(doc, lambda word, room: min(self._longest.get(word, 0), room))
+        toks, prefixes = doc.tokens, self._prefixes
+
+        def longest(word: str, room: int, i: int) -> int:
+            cap = min(self._longest.get(word, 0), room)
+            if cap < 2:
+                return cap
+            n, key = 2, word  # grow while the words before the last are a listed prefix
+            while n < cap and toks[i + n - 1].kind == WORD:
+                key = f"{key} {toks[i + n - 1].lower}"
+                if key not in prefixes:
+                    break
+                n += 1
+            return n
+
+        return self._match(doc, longest)
 
     def reference_call(self, doc: Doc) -> list[Span]:
         """Slow, obvious twin of ``__call__`` (tries every span at every word); a test oracle."""
-        return self._match(doc, lambda _word, room: min(self.max_words, _MAX_FP_WORDS, room))
+        return self._match(doc, lambda _word, room, _i: min(self.max_words, _MAX_FP_WORDS, room))
 
     def _plural(self, key: str) -> Fingerprint | None:
         """A listed phrase with its head noun in the plural ("neural organizations"),
@@ -60,8 +79,9 @@ class FingerprintMatcher:
                 return Fingerprint(key, expected, fp.papers)
         return None
 
-    def _match(self, doc: Doc, longest: Callable[[str, int], int]) -> list[Span]:
-        """Longest fingerprint first at each word; ``longest(word, room)`` caps the span tried."""
+    def _match(self, doc: Doc, longest: Callable[[str, int, int], int]) -> list[Span]:
+        """Longest fingerprint first at each word; ``longest(word, room, i)`` caps the span tried
+        at token ``i``."""
         toks = doc.tokens
         starts = {first for first, _last in doc.sentences}
         spans: list[Span] = []
@@ -69,7 +89,7 @@ class FingerprintMatcher:
         while i < len(toks):
             hit = None
             if toks[i].kind == WORD:
-                for n in range(longest(toks[i].lower, len(toks) - i), 1, -1):
+                for n in range(longest(toks[i].lower, len(toks) - i, i), 1, -1):
                     span = toks[i : i + n]
                     if any(t.kind != WORD for t in span):
                         continue
