@@ -208,3 +208,13 @@ def test_explain_says_why_in_the_readable_report(tmp_path: Path) -> None:
     why = res.stdout.split("why each span was flagged", 1)[1]
     assert "a known tortured phrase (Problematic Paper Screener, found in" in why
     assert "times likelier with it" in why and "linked by" in why
+
+
+def test_reason_names_the_absent_original() -> None:
+    from unspin.cli import _reason
+    from unspin.doc import Span
+
+    span = Span(0, 9, "mentioned", "said", 0.8, "model", evidence=(("lm_gain", 1.0), ("absent_original", 0.301)))
+    why = _reason(span)
+    assert "10 times likelier with it" in why and "the text never uses the original (2.0 times likelier" in why
+    assert "never uses" not in _reason(Span(0, 9, "mentioned", "said", 0.8, "model", evidence=(("lm_gain", 1.0),)))

@@ -575,3 +575,46 @@ def test_no_arc_starts_at_a_lone_closed_class_word(restorer: Restorer) -> None:
     # ... while phrases starting with one ("in opposition to") and quantifiers ("each") stay
     assert any(a.seen == "in opposition to" for slot in shipped for a in slot)
     assert any(a.seen == "each" for slot in shipped for a in slot)
+
+
+def test_absence_adds_its_weighted_bonus_to_each_absent_original(restorer: Restorer) -> None:
+    from unspin.absence import DocumentWords
+
+    doc = tokenize("The officials mentioned that the regulation was changed twice this year.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    words = DocumentWords([*sent.words] * 30)  # a long text with only these words
+    r = Restorer(replace(restorer.config, absence_weight=0.5))
+    plain = {(a.i, a.words): a for slot in r.arcs(sent, 0.1, None) for a in slot}
+    withabs = {(a.i, a.words): a for slot in r.arcs(sent, 0.1, None, absence=words) for a in slot}
+    assert plain.keys() == withabs.keys()
+    raised = 0
+    for key, arc in plain.items():
+        cand = arc.candidate
+        assert cand is not None
+        bonus = words.bonus(cand.original, cand.unigram)
+        assert math.isclose(withabs[key].cost - arc.cost, 0.5 * bonus, abs_tol=1e-12)
+        raised += bonus > 0
+        if " " in cand.original or words.uses(cand.original):
+            assert bonus == 0.0
+    assert 0 < raised < len(plain)  # "said" for "mentioned" gains; an original the text uses does not
+
+
+@pytest.mark.parametrize("weight", [0.0, 1.0])
+def test_absence_counts_in_the_second_pass_only(weight: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = Restorer(RestoreConfig(absence_weight=weight))
+    calls: list[tuple[int, bool]] = []
+    real = Restorer.arcs
+
+    def spy(self: Restorer, sent: _Sentence, rho: float, support: object, topic: object = None, limit: int = 0,
+            absence: object = None) -> object:
+        calls.append((limit, absence is not None))
+        return real(self, sent, rho, support, topic, limit, absence)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Restorer, "arcs", spy)
+    text = ("The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past. "
+            "The officers mentioned it again, and the navy alliance mentioned nothing.")
+    spans = r(tokenize(text))
+    assert {given for limit, given in calls if limit} == {False}  # the screen
+    assert {given for limit, given in calls if not limit} == {bool(weight)}  # the second pass
+    absent = [dict(s.evidence).get("absent_original") for s in spans]
+    assert all(a is None or a >= 0.1 for a in absent) and (weight or not any(absent))

@@ -175,6 +175,10 @@ def _reason(span: Span) -> str:
             parts.append("linked by " + ", ".join(_THESAURUS_NAMES.get(str(n), str(n)) for n in names))
         if span.supported:
             parts.append("the text makes this substitution elsewhere too")
+        absent = ev.get("absent_original")
+        if isinstance(absent, float):
+            parts.append(f"the text never uses the original ({10 ** absent:,.1f} times likelier if a spinner "
+                         "replaced it throughout)")
         rate = ev.get("spin_rate")
         if isinstance(rate, float):
             parts.append(f"the decoder assumed {rate:.0%} of words spun here")

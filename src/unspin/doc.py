@@ -68,8 +68,9 @@ class Span:
     says why, as ``(name, value)`` pairs: for a model span ``lm_gain`` (log10:
     how much likelier the language model finds the sentence with the original),
     ``channel`` (log10 P(seen | original)), ``thesauri`` (the sources linking
-    the pair) and ``spin_rate`` (the share of spun words the decoder assumed
-    here); for a fingerprint ``list`` and ``papers`` (how many papers the
+    the pair), ``spin_rate`` (the share of spun words the decoder assumed
+    here) and, when the document never uses the original, ``absent_original``
+    (log10 likelihood ratio of that absence, see :mod:`unspin.absence`); for a fingerprint ``list`` and ``papers`` (how many papers the
     Problematic Paper Screener found the phrase in).
     """
 

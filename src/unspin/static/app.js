@@ -226,6 +226,9 @@
     if (ev.thesauri && ev.thesauri.length) {
       parts.push("linked by " + ev.thesauri.map((n) => thesaurusNames[n] || n).join(", "));
     }
+    if (typeof ev.absent_original === "number") {
+      parts.push("the text never uses the original");
+    }
     return parts.join(" · ");
   }
 
