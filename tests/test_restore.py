@@ -618,3 +618,20 @@ def test_absence_counts_in_the_second_pass_only(weight: float, monkeypatch: pyte
     assert {given for limit, given in calls if not limit} == {bool(weight)}  # the second pass
     absent = [dict(s.evidence).get("absent_original") for s in spans]
     assert all(a is None or a >= 0.1 for a in absent) and (weight or not any(absent))
+
+
+def test_a_capitalised_name_gets_no_alias_of_itself(restorer: Restorer) -> None:
+    doc = tokenize("The work went on under the able direction of Admiral Nimitz and his staff.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    k = sent.words.index("admiral")
+    two = [a for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2]
+    # WordNet lists "Nimitz", "Chester Nimitz" for "Admiral Nimitz": none of them is an original here
+    assert restorer.channel.candidates("admiral nimitz")
+    assert all("nimitz" not in a.words for a in two)
+    # ... while a capitalised title keeps originals that share a common word, a surname
+    # too ("Supreme Court" -> "High Court": a spinner rewrites title words)
+    doc = tokenize("The case went to the Supreme Court last year.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    k = sent.words.index("supreme")
+    assert restorer._in_names("court")
+    assert any(a.words == ("high", "court") for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2)

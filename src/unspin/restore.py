@@ -432,8 +432,18 @@ class Restorer:
                 elif capital:
                     named = any(self._may_be_name(t.text, w) for t, w in zip(sent.tokens[i:j], sent.words[i:j]))
                     capital_cost = cfg.capital_penalty if named else cfg.title_penalty
+                # a capitalised name ("Admiral Nimitz"): an original that shares a name word
+                # with it ("Nimitz", "Chester Nimitz") is an alias WordNet lists, not what a
+                # spinner started from. Only names rare as English words count: "Court" and
+                # "House" are surnames too, and "Excessive Court" was "High Court"
+                names = None
+                if length > 1 and not sent.titled and all(t.text[:1].isupper() for t in sent.tokens[i:j]):
+                    names = {_bare(w) for w in sent.words[i:j]
+                             if self._in_names(w) and self.channel.zipf(_bare(w)) < _ALIAS_MAX_ZIPF} or None
                 slot = out[i]
                 for k, (words, base, cand) in enumerate(zip(words_of, bases, cands)):
+                    if names is not None and any(_bare(w) in names for w in words):
+                        continue
                     cost = log_rho + base - capital_cost
                     if support and support.get((seen, cand.original), 0) > 0:
                         cost += support_boost
@@ -512,7 +522,7 @@ class Restorer:
 
     def _in_names(self, word: str) -> bool:
         """Is ``word`` (lower-case, possessive ``'s`` aside) on the name list?"""
-        return (word[:-2] if word.endswith("'s") else word) in self.names
+        return _bare(word) in self.names
 
     def decode(
         self, sent: _Sentence, arcs: list[list[Arc]], rho: float, width: int = 0
@@ -937,6 +947,16 @@ class Restorer:
             )
             spans.append((span, feats))
         return spans
+
+
+# a name word rarer than this as an English word (wordfreq zipf) marks a name whose
+# parts are aliases ("Nimitz" 2.4; "Court" 5.4 and "House" 5.7 are common words)
+_ALIAS_MAX_ZIPF = 4.0
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive ``'s`` ("nimitz's" -> "nimitz")."""
+    return word[:-2] if word.endswith("'s") else word
 
 
 def _evidence(arc: Arc, feats: dict[str, float], sources: int) -> tuple[tuple[str, object], ...]:
