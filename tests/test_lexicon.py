@@ -262,6 +262,10 @@ def test_spelling_variants_are_never_candidates(a: str, b: str, variant: bool) -
         ("months", "years", True),  # Moby links them; "12 months" -> "12 years" changes a fact
         ("million", "thousand", True),
         ("north", "southern", True),
+        ("northerly", "southern", True),  # a direction however written
+        ("southerly", "southern", False),
+        ("north", "northern", False),
+        ("westwards", "eastward", True),
         ("tuesday", "monday", True),
         ("pounds", "dollars", True),
         ("twelvemonth", "year", False),  # one quantity written two ways

@@ -76,12 +76,16 @@ QUANTITY_CLASSES: tuple[frozenset[str], ...] = (CARDINALS, *(frozenset(c.split()
     "millilitre milliliter litre liter pint quart gallon barrel",
     "dollar euro pound yen yuan rupee franc mark peso lira rouble ruble cent penny pence",
     "north south east west northern southern eastern western northeast northwest southeast southwest "
-    "northeastern northwestern southeastern southwestern",
+    "northeastern northwestern southeastern southwestern northerly southerly easterly westerly "
+    "northward southward eastward westward northwards southwards eastwards westwards "
+    "northeasterly northwesterly southeasterly southwesterly",
     "spring summer autumn fall winter",
 )))
 SAME_QUANTITY: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
     "millimetre millimeter", "centimetre centimeter", "metre meter", "kilometre kilometer", "kilogram kilo",
     "ton tonne", "millilitre milliliter", "litre liter", "rouble ruble", "penny pence", "autumn fall",
+    # one direction, however written ("northerly" is "northern", never "southern")
+    *(f"{d} {d}ern {d}erly {d}ward {d}wards" for d in ("north", "south", "east", "west")),
 ))
 
 
