@@ -70,8 +70,9 @@ class Span:
     ``channel`` (log10 P(seen | original)), ``thesauri`` (the sources linking
     the pair), ``spin_rate`` (the share of spun words the decoder assumed
     here) and, when the document never uses the original, ``absent_original``
-    (log10 likelihood ratio of that absence, see :mod:`unspin.absence`); for a fingerprint ``list`` and ``papers`` (how many papers the
-    Problematic Paper Screener found the phrase in).
+    (log10 likelihood ratio of that absence, see :mod:`unspin.absence`); for a
+    fingerprint ``list`` and ``papers`` (how many papers the Problematic Paper
+    Screener found the phrase in).
     """
 
     start: int

@@ -111,6 +111,7 @@ CLOSED_CLASS_WORDS = FUNCTION_WORDS - frozenset(
      "over", "under", "up", "down", "out", "off", "again", "then", "once", "just", "also", "upon", "into", "onto"]
 )
 
+
 def lone_letter(word: str) -> bool:
     """A one-letter word other than "a" and "I": a unit, initial or list mark
     ("5 m", "U.S.", "vitamin C"), which spinners leave alone."""

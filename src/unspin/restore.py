@@ -420,7 +420,8 @@ class Restorer:
                 if not options:
                     continue
                 seen_zipf, words_of, bases, cands = options
-                absent = bonuses(seen, cands) if bonuses is not None else None  # memoised per seen phrase: all of them
+                # absence bonus of every candidate (memoised per seen phrase, so before any limit)
+                absent = bonuses(seen, cands) if bonuses is not None else None
                 if limit and len(cands) > limit:  # candidates come best first
                     words_of, bases, cands = words_of[:limit], bases[:limit], cands[:limit]
                 seen_fit = fit_of(seen) if fit_of is not None else None
