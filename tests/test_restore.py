@@ -635,29 +635,3 @@ def test_a_capitalised_name_gets_no_alias_of_itself(restorer: Restorer) -> None:
     k = sent.words.index("supreme")
     assert restorer._in_names("court")
     assert any(a.words == ("high", "court") for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2)
-
-
-def test_a_substitution_made_once_supports_when_its_common_original_is_absent() -> None:
-    from collections import Counter
-
-    from unspin.absence import DocumentWords
-    from unspin.channel import Candidate
-    from unspin.restore import Arc
-
-    r = Restorer(RestoreConfig(absence_support=0.3))
-    words = DocumentWords(("the minister talked about the plan and the budget " * 250).split())  # 2,000 words
-
-    def made(seen: str, original: str, zipf: float, conf: float) -> tuple[object, Arc, float, dict[str, float]]:
-        arc = Arc(0, 1, (original,), -1.0, seen, Candidate(original, -1.0, 1, zipf), 4.0, False)
-        return (None, arc, conf, {})
-
-    found = [
-        made("mentioned", "said", 6.0, 0.8),  # common, absent: log10(1 + 2000 * 1e-3) = 0.48
-        made("stated", "noted", 4.5, 0.8),  # absent but rare: 0.06, says little
-        made("spoke", "talked", 5.0, 0.8),  # the text uses "talked"
-        made("declared", "said", 6.0, 0.4),  # not confident
-        made("remarked", "said", 6.0, 0.9),  # already supported (made twice)
-    ]
-    got = r._absent_support(found, Counter({("remarked", "said"): 2}), words)  # type: ignore[arg-type]
-    assert got == Counter({("mentioned", "said"): 1})
-    assert words.bonus("said", 6.0) >= 0.3 > words.bonus("noted", 4.5)

@@ -202,13 +202,6 @@ class RestoreConfig:
     # raised clean damage (docs/experiments.md). 0 turns it off
     absence_weight: float = 1.0
     absence_shape: float = 1.0  # 0.5 and 3 measured the same
-    # ... and a substitution the screen made once supports the second pass as one
-    # made twice does when its original's absence bonus is at least this (log10;
-    # 0.3: the absence is twice as likely if a spinner rewrote it throughout).
-    # Dev split: dictionary-style spins 24.5 / 50.6 -> 25.4 / 51.0% errors removed,
-    # random-style, Moby-spun, clean damage, real article, short texts unchanged;
-    # 0.2 / 0.1 gained more but raised clean damage (0.09 -> 0.11 / 0.14%). 0: off
-    absence_support: float = 0.3
     # states further than this (log10) behind a position's best are dropped
     # from its beam too (0: keep all ``beam`` states)
     beam_margin: float = 3.0
@@ -765,23 +758,6 @@ class Restorer:
                     found.append((sent, arc, conf, f))
         return found
 
-    def _absent_support(
-        self, found: list[tuple[_Sentence, Arc, float, dict[str, float]]], support: Counter[tuple[str, str]],
-        absence: DocumentWords,
-    ) -> Counter[tuple[str, str]]:
-        """Substitutions the screen made once (confidence over 0.5) that support the second
-        pass as if made twice: their original is common enough that the text never using
-        it is telling (absence bonus at least ``absence_support``), the mark of a
-        spinner that rewrites a word throughout."""
-        out: Counter[tuple[str, str]] = Counter()
-        for _s, arc, conf, _f in found:
-            cand = arc.candidate
-            pair = (arc.seen, " ".join(arc.words))
-            if conf > 0.5 and cand is not None and pair not in support and \
-                    absence.bonus(cand.original, cand.unigram) >= self.config.absence_support:
-                out[pair] = 1
-        return out
-
     def _regions(
         self, doc: Doc, found: list[tuple[_Sentence, Arc, float, dict[str, float]]], rho: float, doc_mass: float
     ) -> dict[int, float] | None:
@@ -942,17 +918,15 @@ class Restorer:
                 (arc.seen, " ".join(arc.words)) for _s, arc, conf, _f in found if conf > 0.5
             )
             support = pool_support(pairs)
-            supported = set(support)  # made more than once (Span.supported)
-            absence = None
-            if cfg.absence_weight:  # the second pass only: in the screen it raised clean damage
-                absence = DocumentWords((lm_word(t.text) for t in doc.tokens if t.kind == WORD), cfg.absence_shape)
-                if cfg.absence_support:
-                    support.update(self._absent_support(found, support, absence))
+            supported = set(support)
             unchanged = None
             local = self._regions(doc, found, rho, mass / words) if cfg.regions else None  # per sentence
             if skip_unchanged:  # _pass skips them only where the sentence's rate is no higher than pass 1's
                 edited = {s.first for s, _a, _c, _f in found}
                 unchanged = {first for first, _last in doc.sentences} - edited
+            absence = None
+            if cfg.absence_weight:  # the second pass only: in the screen it raised clean damage
+                absence = DocumentWords((lm_word(t.text) for t in doc.tokens if t.kind == WORD), cfg.absence_shape)
             found = self._pass(doc, rho, support, unchanged, topic, local, absence=absence)
         spans = []
         sources = cfg.channel.sources
