@@ -59,3 +59,11 @@ def test_bonuses_of_a_phrase_are_each_candidate_s_bonus(n: int, zipfs: list[floa
     cands = [Candidate(f"o{k}", -1.0, 1, z) for k, z in enumerate(zipfs)]
     fresh = DocumentWords(["word"] * n)
     assert doc.bonuses("seen", cands) == tuple(fresh.bonus(c.original, c.unigram) for c in cands)
+
+
+def test_a_word_met_first_as_a_lemma_is_still_analysed() -> None:
+    # "founded" brings the lemma "found", which is also the past of "find": the order
+    # the words come in must not matter
+    for text in ("they founded a firm and found gold", "they found gold and founded a firm"):
+        doc = DocumentWords((text + " ").split() * 300)
+        assert doc.uses("find") and doc.bonus("find", 5.5) == 0.0

@@ -44,11 +44,13 @@ class DocumentWords:
     """The words (and lemmas) a document uses; :meth:`bonus` for an original it never does."""
 
     def __init__(self, words: Iterable[str], shape: float = 1.0) -> None:
-        used: set[str] = set()
+        met: set[str] = set()  # words as written, each analysed once
+        used: set[str] = set()  # ... and their lemmas: a lemma may be written too ("found" of "founded")
         n = 0
         for w in words:
             n += 1
-            if w not in used:
+            if w not in met:
+                met.add(w)
                 used.add(w)
                 used.update(lemma for lemma, _tag in analyses(w))
         self.words = n
