@@ -363,3 +363,45 @@ def test_terms_include_their_plural() -> None:
     assert ("neural", "network") in terms and ("neural", "networks") in terms  # papers write both
     assert plural_terms([("deep", "learning"), ("expert", "system")]) >= {("expert", "systems")}
     assert all(len(t) in (2, 3) for t in terms)
+
+
+def test_web_zipf_is_wordfreqs_number_for_every_text_of_the_list() -> None:
+    """The fast path gives wordfreq's own zipf (combination and rounding) for every
+    phrase and expected text of the shipped tortured-phrase list."""
+    from wordfreq import zipf_frequency
+
+    from unspin.lexicon import _pps_rows, plain_phrase, web_zipf
+
+    texts = {t for row in _pps_rows() if len(row) >= 2 and plain_phrase(row[0])
+             for t in (plain_phrase(row[0]).strip().lower(), row[1].strip().lower())}  # type: ignore[union-attr]
+    assert len(texts) > 10_000
+    assert [t for t in texts if web_zipf(t) != zipf_frequency(t, "en")] == []
+
+
+@given(st.lists(st.sampled_from(["the", "of", "said", "zzqx", "qwv", "neural", "Network", "a-b", "it's", "42", ""]),
+                min_size=1, max_size=4),
+       st.sampled_from([" ", "  ", "-"]))
+@settings(max_examples=200, deadline=None)
+def test_web_zipf_equals_wordfreq_on_any_string(words: list[str], sep: str) -> None:
+    from wordfreq import zipf_frequency
+
+    from unspin.lexicon import web_zipf
+
+    text = sep.join(words)
+    assert web_zipf(text) == zipf_frequency(text, "en")
+
+
+@given(st.lists(st.text(alphabet="ab -é\u00a0", max_size=8), max_size=30))
+def test_extra_words_of_many_phrases_match_one_at_a_time(phrases: list[str]) -> None:
+    from unspin.channel import _extra_words, extra_words
+
+    phrases = [p.replace("\n", "") for p in phrases]
+    assert extra_words(phrases).tolist() == [float(_extra_words(p)) for p in phrases]
+
+
+def test_channel_marks_the_structural_words_of_the_lexicon() -> None:
+    from unspin.lexicon import STRUCTURAL_WORDS
+
+    lex = load_lexicon()
+    got = {lex.phrases[i] for i in np.flatnonzero(Channel(lex)._structural)}
+    assert got == {p for p in lex.phrases if p in STRUCTURAL_WORDS} and {"an", "they", "here"} <= got

@@ -54,6 +54,19 @@ def _extra_words(phrase: str) -> int:
     return phrase.count(" ") + phrase.count("-")
 
 
+def extra_words(phrases: list[str]) -> np.ndarray:
+    """:func:`_extra_words` of every phrase at once (float64; the lexicon's 150k phrases in milliseconds,
+    not the tenth of a second a loop over them takes at start-up)."""
+    if not phrases:
+        return np.zeros(0, dtype=np.float64)
+    raw = np.frombuffer("\n".join(phrases).encode("utf-8"), dtype=np.uint8)
+    # separators seen up to each byte; a phrase's count is the rise between its two newlines
+    seps = np.concatenate(([0], np.cumsum((raw == 32) | (raw == 45), dtype=np.int64)))
+    ends = np.concatenate((np.flatnonzero(raw == 10), [len(raw)]))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    return (seps[ends] - seps[starts]).astype(np.float64)
+
+
 def spelling_variant(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` one word in two spellings ("revitalisation", "Kazakstan")?
 
@@ -208,8 +221,9 @@ class Channel:
         self._weight = w
         z = np.bincount(lex.src, weights=w, minlength=len(lex.phrases))
         self._log_z = np.log10(np.maximum(z, 1e-12))
-        self._extra = np.fromiter((_extra_words(p) for p in lex.phrases), dtype=np.float64, count=len(lex.phrases))
-        self._structural = np.fromiter((p in STRUCTURAL_WORDS for p in lex.phrases), dtype=bool, count=len(lex.phrases))
+        self._extra = extra_words(lex.phrases)
+        self._structural = np.zeros(len(lex.phrases), dtype=bool)
+        self._structural[[i for w in STRUCTURAL_WORDS if (i := lex.ids.get(w)) is not None]] = True
         self._cache: dict[str, tuple[Candidate, ...]] = {}
 
     def _direct(self, seen: str, content: bool) -> Iterator[tuple[str, float, int, float, float]]:

@@ -11,6 +11,7 @@ draw from one thesaurus while the restorer uses others.
 from __future__ import annotations
 
 import csv
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -47,6 +48,7 @@ __all__ = [
     "read_lexicon",
     "sources_mask",
     "term_of",
+    "web_zipf",
 ]
 
 #: Words a spinner leaves alone (closed-class words); multi-word expressions
@@ -258,9 +260,35 @@ class Lexicon:
 @lru_cache(maxsize=200_000)
 def _wordfreq_zipf(phrase: str) -> float:
     """``wordfreq``'s zipf of a phrase the lexicon lacks (memoised: texts repeat their phrases)."""
-    from wordfreq import zipf_frequency
+    return web_zipf(phrase)
 
-    return float(zipf_frequency(phrase, "en"))
+
+_PLAIN_WORDS = re.compile(r"[a-z]+(?: [a-z]+)*")
+
+
+def web_zipf(text: str) -> float:
+    """``wordfreq.zipf_frequency(text, "en")``, the same number, faster for plain lower-case words.
+
+    wordfreq tokenises every string it is asked about (tens of microseconds);
+    words of plain letters split on their spaces, and the combination and
+    rounding below are wordfreq's own (``_word_frequency``, ``zipf_frequency``).
+    Anything else (capitals, digits, hyphens, apostrophes) goes to wordfreq.
+    Loading the fingerprint list asks this 13,000 times at start-up.
+    """
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    if not _PLAIN_WORDS.fullmatch(text):
+        return float(zipf_frequency(text, "en"))
+    freqs = get_frequency_dict("en", "best")
+    inverse = 0.0
+    for token in text.split(" "):
+        f = freqs.get(token)
+        if f is None:  # any word missing: wordfreq's minimum, once per billion words
+            return 0.0
+        inverse += 1.0 / f
+    freq = max(1.0 / inverse, 1e-9)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # wordfreq keeps 3 significant digits
+    return round(math.log(freq, 10) + 9, 2)
 
 
 def read_lexicon(source: str | os.PathLike[str] | IO[bytes]) -> Lexicon:
@@ -404,8 +432,6 @@ def term_of(expected: str) -> tuple[str, ...] | None:
 
 def _is_ordinary_english(phrase: str, expected: str) -> bool:
     """A phrase that is common on the web in its own right is not a fingerprint."""
-    from wordfreq import zipf_frequency
-
     # wordfreq scores multi-word strings by their rarest part; a phrase made of
     # very common words whose expected text is rarer is probably ordinary usage
-    return zipf_frequency(phrase, "en") > zipf_frequency(expected, "en") + 1.5
+    return web_zipf(phrase) > web_zipf(expected) + 1.5
