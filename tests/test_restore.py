@@ -635,3 +635,32 @@ def test_a_capitalised_name_gets_no_alias_of_itself(restorer: Restorer) -> None:
     k = sent.words.index("supreme")
     assert restorer._in_names("court")
     assert any(a.words == ("high", "court") for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2)
+
+
+@pytest.mark.parametrize(
+    ("seen", "original", "derived"),
+    [("reddish", "red", True), ("heroic", "hero", True), ("gladly", "glad", True), ("weekday", "week", False),
+     ("careless", "care", False), ("red", "red", False), ("at", "a", False), ("kindly act", "kind", False)],
+)
+def test_derived_from_needs_a_deriving_suffix(seen: str, original: str, derived: bool) -> None:
+    from unspin.restore import _derived_from
+
+    assert _derived_from(seen, original) is derived
+
+
+def test_an_original_the_seen_word_derives_from_keeps_its_frequency_advantage() -> None:
+    """The unigram discount spares "green" for "greenish" (a derivative the thesaurus lists) and
+    still applies to the other candidates of the same word."""
+    seen = "greenish"
+    plain = Restorer(RestoreConfig())
+    discounted = Restorer(replace(RestoreConfig(), discount_derived=True))
+    a, b = plain._options(seen), discounted._options(seen)
+    assert a is not None and b is not None
+    zipf, words_of, bases, _cands = a
+    pairs = {" ".join(w): (x, y) for w, x, y in zip(words_of, bases, b[2])}
+    assert "green" in pairs and len(pairs) > 1
+    x, y = pairs.pop("green")
+    green = next(c for c in a[3] if c.original == "green")
+    assert green.unigram > zipf  # commoner: the discount would apply
+    assert x - y == pytest.approx(RestoreConfig().unigram_discount * (green.unigram - zipf))
+    assert all(x == y for x, y in pairs.values())

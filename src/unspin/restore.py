@@ -165,6 +165,16 @@ class RestoreConfig:
     # original is more common than what we see (rare correct words stay put)
     unigram_discount: float = 0.3
     symmetric_discount: bool = False  # also credit originals rarer than the seen word
+    # ... but not for an original the seen word is derived from by a suffix
+    # ("darkish" for "dark", "coloration" for "color", "freshly" for "fresh"; see
+    # ``_DERIVING_SUFFIXES``): a thesaurus
+    # lists such derivatives, so a spinner writes them, and being rarer they are
+    # no sign of a careful writer's word. Dev split (150 documents per
+    # setting), discounting them -> not: random-style spins 2.67 / 9.00 -> 3.16
+    # / 9.23% errors removed at 5 / 15%, Moby-spun -2.85 / 1.07 -> -2.85 / 1.14,
+    # dictionary-style and clean damage unchanged, real article +0.4 point.
+    # True: discount them like any other original
+    discount_derived: bool = False
     beam: int = 8
     # the first pass only screens the document (its spin rate, which
     # sentences to decode again, substitutions seen twice): it keeps the
@@ -504,7 +514,7 @@ class Restorer:
                 base = cfg.channel_scale * cand.log_q - cfg.margin
                 if cfg.longer_original_cost:
                     base -= cfg.longer_original_cost * max(0, cand.original.count(" ") - seen.count(" "))
-                if cfg.unigram_discount:
+                if cfg.unigram_discount and (cfg.discount_derived or not _derived_from(seen, cand.original)):
                     diff = cand.unigram - seen_zipf
                     base -= cfg.unigram_discount * (diff if cfg.symmetric_discount else max(0.0, diff))
                 bases.append(base)
@@ -953,6 +963,22 @@ class Restorer:
 # a name word rarer than this as an English word (wordfreq zipf) marks a name whose
 # parts are aliases ("Nimitz" 2.4; "Court" 5.4 and "House" 5.7 are common words)
 _ALIAS_MAX_ZIPF = 4.0
+
+
+# English derivational suffixes that keep a word's meaning ("-less" reverses it, so it is not here)
+_DERIVING_SUFFIXES = ("ish", "ly", "ness", "ity", "ation", "ion", "ment", "ful", "al", "ical", "ic", "ive", "ous",
+                      "y", "en", "ize", "ise", "able", "ible", "ward", "wards", "like")
+
+
+def _derived_from(seen: str, original: str) -> bool:
+    """Is the seen word the original with a derivational suffix ("darkish" from "dark",
+    "reddish" from "red", "coloration" from "color"; not "weekday" from "week")? The
+    original of three letters or more."""
+    if len(original) < 3 or " " in seen or not seen.startswith(original):
+        return False
+    rest = seen[len(original):]
+    # a doubled final consonant: "reddish", "biggish"
+    return rest in _DERIVING_SUFFIXES or (rest[:1] == original[-1] and rest[1:] in _DERIVING_SUFFIXES)
 
 
 def _bare(word: str) -> str:
