@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
-.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors clean venv torch
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors articles clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ torch: $(STAMP)
 # Rebuild the shipped news-domain trigram (needs ../shared/data/corpora).
 news-lm: $(STAMP)
 	$(BIN)/python scripts/build_news_lm.py --corpora ../shared/data/corpora
+
+# Rebuild the shipped list of words whose first letter misjudges "a"/"an" (from pocketsphinx's CMU dictionary).
+articles: $(STAMP)
+	$(BIN)/python scripts/build_articles.py
 
 # Rebuild the shipped word vectors of the topic term (GloVe 6B 50d from PyPI).
 vectors: $(STAMP)

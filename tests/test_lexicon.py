@@ -405,3 +405,37 @@ def test_channel_marks_the_structural_words_of_the_lexicon() -> None:
     lex = load_lexicon()
     got = {lex.phrases[i] for i in np.flatnonzero(Channel(lex)._structural)}
     assert got == {p for p in lex.phrases if p in STRUCTURAL_WORDS} and {"an", "they", "here"} <= got
+
+
+def test_shipped_article_exceptions_are_what_the_build_script_derives_from_the_cmu_dictionary() -> None:
+    """data/article_exceptions.txt is current: rebuilt from pocketsphinx's CMU dictionary it is the same."""
+    _scripts_importable()
+    from build_articles import exceptions
+
+    from unspin.morph import _article_exceptions, cmu_vowel_initial
+
+    cmu = cmu_vowel_initial()
+    assert len(cmu) > 100_000
+    assert _article_exceptions() == exceptions(cmu)
+
+
+@lru_cache(maxsize=1)
+def _whole_cmu_dictionary() -> dict[str, bool]:
+    from unspin.morph import cmu_vowel_initial
+
+    return cmu_vowel_initial()
+
+
+@given(st.text(alphabet="aehouxyb'-", min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_article_from_exceptions_matches_the_whole_dictionary(word: str) -> None:
+    """The short list gives the article the whole dictionary gives (its slow twin) for any word."""
+    from unspin.morph import spelled_vowel
+
+    for w in (word, "hour", "union", "one", "honest", "eucalyptus", "apple", "big", "x-ray"):
+        head = w.split("-", 1)[0].split(" ", 1)[0].lower()
+        if 1 < len(w) <= 3 and w.isupper():
+            continue
+        vowel = _whole_cmu_dictionary().get(head)
+        expected = "an" if (spelled_vowel(head) if vowel is None else vowel) else "a"
+        assert indefinite_article(w) == expected, w

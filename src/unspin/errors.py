@@ -14,7 +14,7 @@ and exits with code 2; the server maps each class to an HTTP status.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError", "ResourceError", "StoreError", "UnspinError"]
+__all__ = ["ConfigError", "InputError", "ResourceError", "StoreError", "UnspinError", "missing_extra", "shipped_text"]
 
 
 class UnspinError(Exception):
@@ -42,3 +42,16 @@ def missing_extra(extra: str, module: str) -> ResourceError:
     return ResourceError(
         f"This needs the optional package {module!r}. Install it with: pip install 'unspin[{extra}]'"
     )
+
+
+def shipped_text(name: str, rebuild: str) -> str:
+    """The text of ``data/<name>`` shipped inside the package; a :class:`ResourceError`
+    saying how to get it back (``rebuild``: the command that builds it) if it is missing."""
+    from importlib import resources
+
+    try:
+        return (resources.files("unspin") / "data" / name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResourceError(
+            f"The shipped word list data/{name} is missing. Reinstall unspin, or rebuild it with: {rebuild}"
+        ) from exc

@@ -22,7 +22,7 @@ from typing import IO
 
 import numpy as np
 
-from .errors import ConfigError, ResourceError
+from .errors import ConfigError, ResourceError, shipped_text
 from .morph import plural
 
 __all__ = [
@@ -263,25 +263,34 @@ def _wordfreq_zipf(phrase: str) -> float:
     return web_zipf(phrase)
 
 
-_PLAIN_WORDS = re.compile(r"[a-z]+(?: [a-z]+)*")
+_PLAIN_WORDS = re.compile(r"[a-z]+(?:[ -][a-z]+)*")  # words of plain letters, split by spaces or hyphens
+
+
+@lru_cache(maxsize=1)
+def _web_frequencies() -> dict[str, float]:
+    """wordfreq's English word frequencies (its "best" list), loaded once."""
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en", "best")
 
 
 def web_zipf(text: str) -> float:
     """``wordfreq.zipf_frequency(text, "en")``, the same number, faster for plain lower-case words.
 
     wordfreq tokenises every string it is asked about (tens of microseconds);
-    words of plain letters split on their spaces, and the combination and
+    words of plain letters split on their spaces and hyphens, as wordfreq's
+    tokeniser splits them, and the combination and
     rounding below are wordfreq's own (``_word_frequency``, ``zipf_frequency``).
-    Anything else (capitals, digits, hyphens, apostrophes) goes to wordfreq.
+    Anything else (capitals, digits, apostrophes, brackets) goes to wordfreq.
     Loading the fingerprint list asks this 13,000 times at start-up.
     """
-    from wordfreq import get_frequency_dict, zipf_frequency
-
     if not _PLAIN_WORDS.fullmatch(text):
+        from wordfreq import zipf_frequency
+
         return float(zipf_frequency(text, "en"))
-    freqs = get_frequency_dict("en", "best")
+    freqs = _web_frequencies()
     inverse = 0.0
-    for token in text.split(" "):
+    for token in text.replace("-", " ").split(" "):
         f = freqs.get(token)
         if f is None:  # any word missing: wordfreq's minimum, once per billion words
             return 0.0
@@ -411,14 +420,7 @@ def load_names() -> frozenset[str]:
     WordNet 3.0. A capitalised word mid-sentence is protected firmly when it
     could be a name, lightly when it cannot ("Overseas Minister" is a spun title).
     """
-    try:
-        text = (resources.files("unspin") / "data" / "names.txt").read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ResourceError(
-            "The shipped name list data/names.txt is missing. Reinstall unspin, or rebuild it with: "
-            "python scripts/build_names.py"
-        ) from exc
-    return frozenset(text.split())
+    return frozenset(shipped_text("names.txt", "python scripts/build_names.py").split())
 
 
 def term_of(expected: str) -> tuple[str, ...] | None:

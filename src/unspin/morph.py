@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas, getInflection
 
+from .errors import shipped_text
+
 __all__ = ["TAG_UPOS", "UPOS_TAGS", "analyses", "forms", "indefinite_article", "inflect", "plural"]
 
 # ARPAbet vowels: a word whose first phone is one of these takes "an"
@@ -97,12 +99,15 @@ def plural(noun: str) -> str | None:
     return forms[0] if forms else None
 
 
-@lru_cache(maxsize=1)
-def _vowel_initial() -> dict[str, bool]:
-    """Word -> starts with a vowel sound, from the CMU dictionary (first pronunciation)."""
+def cmu_vowel_initial(path: str | None = None) -> dict[str, bool]:
+    """Word -> starts with a vowel sound, from the CMU Pronouncing Dictionary that
+    ``pocketsphinx`` ships (first pronunciation); empty without it. Reads 135,000
+    lines (a tenth of a second): ``scripts/build_articles.py`` keeps only the words
+    their first letter misjudges, which :func:`indefinite_article` reads instead."""
     import pocketsphinx
 
-    path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
+    if path is None:
+        path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
     out: dict[str, bool] = {}
     try:
         with open(path, encoding="utf-8") as f:
@@ -110,8 +115,25 @@ def _vowel_initial() -> dict[str, bool]:
                 word, _, phones = line.partition(" ")
                 if not word.endswith(")"):  # "word(2)": an alternative pronunciation
                     out[word] = phones.split(" ", 1)[0].strip() in _VOWEL_PHONES
-    except OSError:  # no dictionary: fall back to spelling below
+    except OSError:  # no dictionary: spelling decides everywhere
         pass
+    return out
+
+
+def spelled_vowel(word: str) -> bool:
+    """Does the word's spelling start with a vowel letter (the guess for words the dictionary lacks)?"""
+    return word[:1] in "aeiou"
+
+
+@lru_cache(maxsize=1)
+def _article_exceptions() -> dict[str, bool]:
+    """Words whose first sound the first letter misjudges ("hour", "union", "one"), from
+    ``data/article_exceptions.txt`` (built by ``scripts/build_articles.py``): word -> vowel sound."""
+    out: dict[str, bool] = {}
+    for line in shipped_text("article_exceptions.txt", "python scripts/build_articles.py").splitlines():
+        if line and not line.startswith("#"):
+            word, _, article = line.partition("\t")
+            out[word] = article == "an"
     return out
 
 
@@ -131,7 +153,7 @@ def indefinite_article(word: str) -> str:
     if 1 < len(head) <= 3 and head.isupper():  # spelt out: "a US", "an FBI"
         vowel: bool | None = low[:1] in _VOWEL_NAMED_LETTERS
     else:
-        vowel = _vowel_initial().get(low)
+        vowel = _article_exceptions().get(low)
     if vowel is None:
-        vowel = low[:1] in "aeiou"
+        vowel = spelled_vowel(low)
     return "an" if vowel else "a"
