@@ -439,3 +439,13 @@ def test_article_from_exceptions_matches_the_whole_dictionary(word: str) -> None
         vowel = _whole_cmu_dictionary().get(head)
         expected = "an" if (spelled_vowel(head) if vowel is None else vowel) else "a"
         assert indefinite_article(w) == expected, w
+
+
+def test_tail_prefixes_are_every_word_prefix_of_every_tail() -> None:
+    """The quick construction of Lexicon.tail_prefixes against the obvious one, on the shipped lexicon."""
+    lex = load_lexicon()
+    obvious = set()
+    for tail in lex.phrase_ends[1]:
+        words = tail.split(" ")
+        obvious.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
+    assert lex.tail_prefixes == obvious and any(" " in p for p in obvious)

@@ -31,8 +31,6 @@ from . import api
 from .doc import Span
 from .errors import UnspinError, missing_extra
 from .readers import read_input
-from .scan import ScanConfig, write_report
-from .scan import scan as run_scan
 
 app = typer.Typer(
     name="unspin",
@@ -368,6 +366,9 @@ def scan(
 
     Example: unspin scan corpus/ crawl.warc.gz --out results/ --report report.html
     """
+    from .scan import ScanConfig, write_report  # only here: checking a file need not load the scanner
+    from .scan import scan as run_scan
+
     config = ScanConfig(
         inputs=tuple(inputs), out=out, format=fmt, workers=workers, engine=engine,
         min_probability=min_probability, text_field=text_field, id_field=id_field, part_size=part_size,

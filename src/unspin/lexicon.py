@@ -203,10 +203,13 @@ class Lexicon:
         """The word prefixes of every phrase without its first word (see :attr:`phrase_ends`).
         Readings of a seen span change only its end words, so a span whose middle
         words are not among these cannot be listed, nor can any longer span."""
-        out: set[str] = set()
-        for tail in self.phrase_ends[1]:
-            words = tail.split(" ")
-            out.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
+        tails = self.phrase_ends[1]
+        out = set(tails)  # each tail is its own longest prefix; most are one word and have no other
+        for tail in tails:
+            k = tail.find(" ")
+            while k >= 0:
+                out.add(tail[:k])
+                k = tail.find(" ", k + 1)
         return frozenset(out)
 
     def edge_range(self, seen: str) -> tuple[int, int]:
