@@ -216,3 +216,28 @@ def test_context_tables_hold_every_context_with_a_longer_ngram() -> None:
     got = dict(zip(keys.tolist(), values.tolist()))
     # 1: weight 0, has trigrams; 2: weight 0, none (dropped); 3 and 5: weights; 4: no weight, has trigrams
     assert got == {1: 0.0, 3: -0.5, 5: -0.25, 4: 0.0}
+
+
+@settings(max_examples=200, deadline=None)
+@given(bow=st.dictionaries(st.integers(0, 60), st.sampled_from([0.0, -0.5, 0.25]), max_size=40),
+       longer=st.lists(st.integers(0, 60 * 8 + 7), max_size=60), ordered=st.booleans())
+def test_context_tables_equal_the_set_version(bow: dict[int, float], longer: list[int], ordered: bool) -> None:
+    """The sorted-key shortcut builds the same backoff-context table as numpy's set operations,
+    and any key order still gives it (through the set version)."""
+    import numpy as np
+
+    keys = sorted(bow) if ordered else list(bow)
+    table = (np.array(keys, dtype=np.int64), np.array([bow[k] for k in keys], dtype=np.float64))
+    more = np.array(sorted(longer) if ordered else longer, dtype=np.int64)
+    got, want = native._contexts(table, more, 3), native.reference_contexts(table, more, 3)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+
+
+def test_context_tables_of_the_shipped_news_model_equal_the_set_version() -> None:
+    import numpy as np
+
+    news = native.NativeLM.mirror(get_scorer("cmu+news")).news  # type: ignore[union-attr]
+    assert news is not None
+    for bow, longer in ((news._bow2, news._p3[0]), (news._bow1, news._p2[0])):
+        got, want = native._contexts(bow, longer, news._bits), native.reference_contexts(bow, longer, news._bits)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]) and len(got[0]) > 1000

@@ -280,12 +280,42 @@ def _contexts(bow: tuple[Any, Any], longer: Any, bits: int) -> tuple[Any, Any]:
     """The backoff table ``bow`` (keys, log10 weights) without the contexts that have
     weight 0 and no n-gram in ``longer`` (keys ``context << bits | word``), with
     weight 0 for any context of ``longer`` it lacks: absent and 0 back off alike,
-    and every context with a longer n-gram is present."""
+    and every context with a longer n-gram is present.
+
+    The news model stores its keys sorted, so the contexts come out sorted by a shift
+    and membership is a binary search (about 1 s -> 0.05 s for the trigram contexts at
+    start-up); :func:`reference_contexts` is the plain set version, kept as the test oracle."""
+    keys, values = np.asarray(bow[0], dtype=np.int64), np.asarray(bow[1], dtype=np.float64)
+    longer = np.asarray(longer, dtype=np.int64)
+    if not (_is_sorted(keys) and _is_sorted(longer)):
+        return reference_contexts(bow, longer, bits)
+    ctx = longer >> np.int64(bits)  # sorted, with repeats
+    if len(ctx):
+        ctx = ctx[np.concatenate(([True], ctx[1:] != ctx[:-1]))]
+    keep = (values != 0.0) | _in_sorted(keys, ctx)
+    extra = ctx[~_in_sorted(ctx, keys)]
+    return np.concatenate([keys[keep], extra]), np.concatenate([values[keep], np.zeros(len(extra))])
+
+
+def reference_contexts(bow: tuple[Any, Any], longer: Any, bits: int) -> tuple[Any, Any]:
+    """Slow, obvious twin of :func:`_contexts` (numpy's set operations, any key order)."""
     keys, values = np.asarray(bow[0], dtype=np.int64), np.asarray(bow[1], dtype=np.float64)
     ctx = np.unique(np.asarray(longer, dtype=np.int64) >> np.int64(bits))
     keep = (values != 0.0) | np.isin(keys, ctx)
     extra = np.setdiff1d(ctx, keys)
     return np.concatenate([keys[keep], extra]), np.concatenate([values[keep], np.zeros(len(extra))])
+
+
+def _is_sorted(a: Any) -> bool:
+    return bool(len(a) < 2 or np.all(a[1:] >= a[:-1]))
+
+
+def _in_sorted(a: Any, sorted_b: Any) -> Any:
+    """Which items of ``a`` are in the sorted array ``sorted_b``."""
+    if not len(sorted_b):
+        return np.zeros(len(a), dtype=bool)
+    i = np.minimum(np.searchsorted(sorted_b, a), len(sorted_b) - 1)
+    return sorted_b[i] == a
 
 
 def _hash_table(keys: Any, values: Any) -> tuple[Any, Any]:
