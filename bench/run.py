@@ -7,6 +7,8 @@ Accuracy runs need the clean corpora in ../shared/data/corpora (or
 UNSPIN_CORPORA); without them only the fixture-based quick evaluation runs.
 
 Usage: python bench/run.py [--docs 60] [--quick]
+       python bench/run.py --speed-only    # speed and memory again, accuracy kept (a noisy machine)
+       python bench/run.py --render-only   # tables and README again from docs/benchmarks.json
 """
 
 from __future__ import annotations
