@@ -538,14 +538,13 @@ def main() -> None:
     ap.add_argument("--speed-only", action="store_true",
                     help="measure speed and memory again, keep the accuracy results of docs/benchmarks.json, re-render")
     args = ap.parse_args()
-    if args.speed_only:
-        data = json.loads((DOCS / "benchmarks.json").read_text(encoding="utf-8"))
-        data["meta"].update({"machine": machine(), "speed_date": time.strftime("%Y-%m-%d")})
-        data["speed"] = speed()
-        print(data["speed"], file=sys.stderr)
-        (DOCS / "benchmarks.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     if args.render_only or args.speed_only:
         data = json.loads((DOCS / "benchmarks.json").read_text(encoding="utf-8"))
+        if args.speed_only:
+            data["meta"]["machine"] = machine()
+            data["speed"] = speed()
+            print(data["speed"], file=sys.stderr)
+            (DOCS / "benchmarks.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         (DOCS / "benchmarks.md").write_text(
             markdown(data["meta"], data["speed"], data["accuracy"], data["example"], data.get("variants", []),
                      data.get("formats"), data.get("half_spun")),
