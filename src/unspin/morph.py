@@ -99,15 +99,14 @@ def plural(noun: str) -> str | None:
     return forms[0] if forms else None
 
 
-def cmu_vowel_initial(path: str | None = None) -> dict[str, bool]:
+def cmu_vowel_initial() -> dict[str, bool]:
     """Word -> starts with a vowel sound, from the CMU Pronouncing Dictionary that
     ``pocketsphinx`` ships (first pronunciation); empty without it. Reads 135,000
     lines (a tenth of a second): ``scripts/build_articles.py`` keeps only the words
     their first letter misjudges, which :func:`indefinite_article` reads instead."""
     import pocketsphinx
 
-    if path is None:
-        path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
+    path = os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us", "cmudict-en-us.dict")
     out: dict[str, bool] = {}
     try:
         with open(path, encoding="utf-8") as f:
