@@ -475,6 +475,7 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
     # the other benchmarks have their own scripts (minutes each); their latest results are included here
     for name, title in (("real_spinner_pairs.md", "Real spinner substitutions"),
                         ("pps_context.md", "Unlisted tortured phrases in a sentence"),
+                        ("pps_listed.md", "Listed tortured phrases in a sentence"),
                         ("trace_benchmarks.md", "Tracing"), ("scan_benchmarks.md", "Collection scans"),
                         ("serve_benchmarks.md", "Web server load")):
         path = DOCS / name

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unspin
 from unspin.errors import ConfigError, InputError
+from unspin.lexicon import Fingerprint
 
 
 @settings(max_examples=40, deadline=None)
@@ -103,3 +106,28 @@ def test_preload_loads_everything_and_freezes_it() -> None:
     assert load_vectors.cache_info().currsize == 1
     # loaded resources leave the cyclic collector's sight: no 60-90 ms full passes over them
     assert gc.get_freeze_count() > 10_000
+
+
+def _listed(pick: Callable[[Fingerprint], bool]) -> Fingerprint:
+    from unspin.lexicon import load_fingerprints
+
+    return next(fp for p, fp in sorted(load_fingerprints().items()) if pick(fp) and "(" not in p)
+
+
+def test_restore_leaves_a_listed_phrase_without_an_original_but_check_flags_it() -> None:
+    fp = _listed(lambda f: f.original is None)
+    text = f"The study found {fp.phrase} in the data."
+    [span] = [s for s in unspin.check(text).spans if s.source == "fingerprint"]
+    assert span.text == span.suggestion == fp.phrase
+    restored = unspin.restore(text)
+    assert fp.phrase in restored.text and not any(e.source == "fingerprint" for e in restored.edits)
+
+
+def test_min_confidence_applies_to_fingerprints_too() -> None:
+    fp = _listed(lambda f: f.original is not None and not f.sure)
+    text = f"The study found {fp.phrase} in the data."
+    [span] = [s for s in unspin.check(text).spans if s.source == "fingerprint"]
+    assert 0.5 < span.confidence < 0.7
+    strict = span.confidence + 0.01
+    assert not any(s.source == "fingerprint" for s in unspin.check(text, min_confidence=strict).spans)
+    assert not any(e.source == "fingerprint" for e in unspin.restore(text, min_confidence=strict).edits)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from unspin.detect import DetectorModel, FingerprintMatcher, load_detector
 from unspin.doc import WORD
-from unspin.lexicon import load_fingerprints
+from unspin.lexicon import Fingerprint, load_fingerprints
 from unspin.tokenize import tokenize
 
 
@@ -71,7 +71,9 @@ def _matcher() -> FingerprintMatcher:
 
 
 def _fingerprint_words() -> list[str]:
-    words = sorted({w for p in list(load_fingerprints())[:400] for w in p.split(" ")})
+    fps = list(load_fingerprints())
+    tokened = [p for p in fps if not all(t.kind == WORD for t in tokenize(p).tokens)]  # "co2 emanation", "(ai)"
+    words = sorted({w for p in fps[:400] + tokened[:100] for w in p.split(" ")})
     return [*words, "the", "of", "and", ",", ".", "\n", "Counterfeit", "CONSCIOUSNESS", "-"]
 
 
@@ -118,7 +120,63 @@ def test_fast_matcher_matches_the_reference_on_whole_phrases(parts: list[tuple[s
     doc = tokenize(" ".join(pieces))
     fast = _matcher()(doc)
     assert fast == _matcher().reference_call(doc)
-    # listed phrases are found: those made of words only ("co2 emanation", "covid-19 pestilence"
-    # hold number or punctuation tokens, which neither matcher ever spans)
-    wordy = sum(how == "as listed" and all(t.kind == WORD for t in tokenize(p).tokens) for p, how in parts)
-    assert len(fast) >= wordy // 2
+    # listed phrases are found (two run together may give way to a longer third)
+    assert len(fast) >= sum(how == "as listed" for _p, how in parts) // 2
+
+
+def _phrases_with_tokens() -> list[str]:
+    return [p for p in load_fingerprints() if not all(t.kind == WORD for t in tokenize(p).tokens)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_phrases_with_tokens()), min_size=1, max_size=8))
+def test_fast_matcher_matches_the_reference_on_phrases_with_numbers_and_brackets(phrases: list[str]) -> None:
+    doc = tokenize(" and ".join(phrases) + ".")
+    fast = _matcher()(doc)
+    assert fast == _matcher().reference_call(doc)
+    assert len(fast) >= len(phrases) // 2
+
+
+def test_every_listed_phrase_is_found_in_a_sentence() -> None:
+    # plain words and phrases with numbers, hyphens and brackets alike ("covid-19
+    # pestilence", "co2 emanation", "synthetic intelligence (ai)"): the matcher
+    # compares tokens as the tokenizer splits the list's own phrases
+    m = _matcher()
+    missed = []
+    for phrase, fp in load_fingerprints().items():
+        text = f"We saw {phrase} here."
+        end = 7 + len(phrase) - (len(fp.keep) + 1 if fp.keep else 0)
+        if not any((s.start, s.end) == (7, end) for s in m(tokenize(text))):
+            missed.append(phrase)
+    assert not missed, missed[:10]
+
+
+def _fp(phrase: str, expected: str, papers: int = 10) -> dict[str, Fingerprint]:
+    return {phrase: Fingerprint(phrase, expected, papers)}
+
+
+def test_a_bracketed_abbreviation_the_original_lacks_stays_as_written() -> None:
+    m = FingerprintMatcher(_fp("data technology (it)", "information technology"))
+    [s] = m(tokenize("Data technology (IT) helps."))
+    assert (s.text, s.suggestion) == ("Data technology", "Information technology")
+    # where the original spells the abbreviation out too, the whole phrase is replaced
+    m = FingerprintMatcher(_fp("synthetic intelligence (ai)", "artificial intelligence (AI)"))
+    [s] = m(tokenize("We use synthetic intelligence (AI) now."))
+    assert (s.text, s.suggestion) == ("synthetic intelligence (AI)", "artificial intelligence (AI)")
+
+
+def test_the_curators_notes_never_reach_the_suggestion() -> None:
+    text = "We met tainted people and profound organizations."
+    m = FingerprintMatcher({**_fp("tainted people", "infected/affected people (?)"),
+                            **_fp("profound organizations", "deep [neural] networks")})
+    got = {s.text: s for s in m(tokenize(text))}
+    assert got["tainted people"].suggestion == "infected people"
+    assert got["profound organizations"].suggestion == "deep networks"
+    # an unsure original is a weaker edit, and the list's own words stay in the evidence
+    assert got["tainted people"].confidence < 0.7 < got["profound organizations"].confidence
+    assert dict(got["tainted people"].evidence)["listed_original"] == "infected/affected people (?)"
+
+
+def test_a_phrase_listed_without_a_usable_original_is_flagged_and_left_as_written() -> None:
+    [s] = FingerprintMatcher(_fp("clothes airers", "???"))(tokenize("Two clothes airers fell."))
+    assert s.text == s.suggestion == "clothes airers" and s.confidence > 0.9

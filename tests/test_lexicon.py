@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from unspin.channel import Channel, ChannelConfig
 from unspin.errors import ConfigError
-from unspin.lexicon import MOBY, PPS, WORDNET, Lexicon, load_lexicon, sources_mask
+from unspin.lexicon import MOBY, PPS, WORDNET, Lexicon, load_lexicon, restoration_of, sources_mask
 from unspin.morph import analyses, indefinite_article, inflect
 
 
@@ -449,3 +449,45 @@ def test_tail_prefixes_are_every_word_prefix_of_every_tail() -> None:
         words = tail.split(" ")
         obvious.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
     assert lex.tail_prefixes == obvious and any(" " in p for p in obvious)
+
+
+@pytest.mark.parametrize(("phrase", "expected", "want"), [
+    ("tainted people", "infected people", ("infected people", True)),
+    ("tainted people", "infected people (?)", ("infected people", False)),  # unsure
+    ("tainted people", "infected people?", ("infected people", False)),
+    ("profound organizations", "deep [neural] networks", ("deep networks", True)),  # context in brackets
+    ("gaussian blend", 'Gaussian mixture (as in \\"Gaussian mixture model (GMM)\\")', ("Gaussian mixture", True)),
+    ("audio quest", 'audio search (or \\"sound search\\")', ("audio search", True)),
+    ("deep studying", "deep learning (DL)", ("deep learning", True)),  # the text spells out its own abbreviation
+    ("deep studying (dl)", "deep learning (DL)", ("deep learning (DL)", True)),
+    ("tainted individuals", "infected/affected individuals", ("infected individuals", False)),
+    ("brain tumefaction", "brain cancer / brain tumor", ("brain cancer", False)),
+    ("digital misconduct", "digital crime/cyber crime", (None, False)),  # which part is the alternative?
+    ("renal disappointment", "renal or kidney failure", (None, False)),
+    ("extreme acid/base", "acute acid/base", ("acute acid/base", True)),  # the phrase has the slash too
+    ("clothes airers", "???", (None, False)),
+    ("product trading nations", "[?] countries", (None, False)),  # a word the curators could not tell
+    ("earlier intellect of", "prior knowledge of [...]", ("prior knowledge of", True)),
+    ("innate heart", "congenital heart (defects...)", ("congenital heart", True)),  # bracketed context
+    ("in rundown, this", "in summary, this study examines...", (None, False)),  # an unfinished quotation
+])
+def test_restoration_of_a_listed_phrase_drops_the_curators_notes(
+    phrase: str, expected: str, want: tuple[str | None, bool]
+) -> None:
+    assert restoration_of(phrase, expected) == want
+
+
+def test_restoration_fast_path_is_the_full_cleaning_on_every_row() -> None:
+    from unspin.lexicon import _restoration_of, load_fingerprints
+
+    fps = load_fingerprints().values()
+    assert sum(restoration_of(f.phrase, f.expected) != (f.expected, True) for f in fps) > 100
+    assert all(restoration_of(f.phrase, f.expected) == _restoration_of(f.phrase, f.expected) for f in fps)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab ()[]/?.\"\\,", max_size=30), st.sampled_from(["a b", "a (b)", "a/b"]))
+def test_restoration_never_raises_and_never_writes_a_question_mark(expected: str, phrase: str) -> None:
+    original, sure = restoration_of(phrase, expected)
+    assert original is None or ("?" not in original and original == original.strip() and original)
+    assert not (original is None and sure)

@@ -296,3 +296,20 @@ def test_summary_counts_the_substitutions_spun_documents_share(tmp_path: Path) -
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Substitutions shared by documents judged spun" in page
     assert all(f"<td><mark>{a}</mark></td>" in page for a, _b, _n in summary.substitutions)
+
+
+def test_prefilter_passes_any_listed_tortured_phrase() -> None:
+    # phrases with numbers and brackets ("co2 emanation", "(ai)") included: a listed
+    # phrase sends the document to full scoring however ordinary the rest is
+    from unspin.detect import shipped_matcher
+    from unspin.doc import WORD
+    from unspin.scan import Prefilter
+    from unspin.tokenize import tokenize
+
+    pre = Prefilter()
+    ordinary = "The committee met on Tuesday and agreed to publish the report next month."
+    assert pre.score(ordinary) < pre.threshold
+    fps = shipped_matcher().fingerprints
+    tokened = [p for p in fps if not all(t.kind == WORD for t in tokenize(p).tokens)]
+    for phrase in [*tokened[::40], *list(fps)[::400]]:
+        assert pre(f"{ordinary} They noted {phrase} there."), phrase

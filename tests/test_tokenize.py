@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unspin.doc import SYMBOL, WORD
-from unspin.tokenize import tokenize
+from unspin.tokenize import token_ends, tokenize
 
 
 def test_tokens_and_sentences() -> None:
@@ -180,3 +180,8 @@ def test_sentences_without_an_end_are_cut_and_still_cover_every_token(n: int, se
 def test_a_sentence_of_ordinary_length_is_not_cut() -> None:
     text = " ".join(["the minister said that talks would go on"] * 20) + "."  # 160 words, one sentence
     assert len(tokenize(text).sentences) == 1
+
+
+@given(st.text(max_size=200))
+def test_token_ends_are_the_ends_of_tokenizes_tokens(text: str) -> None:
+    assert token_ends(text) == [t.end for t in tokenize(text).tokens]

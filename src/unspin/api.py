@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from .detect import FingerprintMatcher, doc_features, load_detector
+from .detect import doc_features, load_detector, shipped_matcher
 from .doc import WORD, Doc, Span
 from .errors import ConfigError, InputError
 from .lexicon import sources_mask
@@ -71,11 +71,6 @@ class Restoration:
 @lru_cache(maxsize=8)
 def _restorer(config: RestoreConfig) -> Restorer:
     return Restorer(config)
-
-
-@lru_cache(maxsize=1)
-def _matcher() -> FingerprintMatcher:
-    return FingerprintMatcher()
 
 
 def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
@@ -161,7 +156,7 @@ def _analyse(
         words += doc.words
         weight += max(1, doc.words)
         chunk_edits = restorer(doc)
-        chunk_fps = _matcher()(doc) if fingerprints else []
+        chunk_fps = shipped_matcher()(doc) if fingerprints else []
         f = doc_features(doc, chunk_edits, chunk_fps)
         for k, v in f.items():
             feats[k] = feats.get(k, 0.0) + v * max(1, doc.words)
@@ -214,7 +209,8 @@ def check(
     edits, fps, words, feats = _analyse(text, fingerprints, scorer, adapt, thesauri)
     model = load_detector(thesauri)
     p = model.probability(feats)
-    spans = _merge([e for e in edits if e.confidence >= min_confidence], fps)
+    spans = _merge([e for e in edits if e.confidence >= min_confidence],
+                   [f for f in fps if f.confidence >= min_confidence])
     return Report(
         spun_probability=p,
         verdict=model.verdict(p),
@@ -247,7 +243,9 @@ def restore(
     if not 0.0 <= min_confidence <= 1.0:
         raise ConfigError(f"min_confidence must be between 0 and 1, got {min_confidence}.")
     edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt, thesauri)
-    chosen = _merge([e for e in edits if e.confidence >= min_confidence], fps)
+    # a listed phrase whose list gives no usable original is flagged by check, not edited
+    chosen = _merge([e for e in edits if e.confidence >= min_confidence],
+                    [f for f in fps if f.confidence >= min_confidence and f.suggestion != f.text])
     return Restoration(_splice(text, chosen), tuple(chosen), scorer)
 
 

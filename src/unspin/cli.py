@@ -138,7 +138,7 @@ def check(
     for s in report.spans:
         body.append(text[pos : s.start])
         body.append(s.text, style=_colour(s.confidence) + " underline")
-        body.append(f" [{s.suggestion}]", style="cyan" if s.source == "model" else "magenta")
+        body.append(f" [{_shown_original(s)}]", style="cyan" if s.source == "model" else "magenta")
         pos = s.end
     body.append(text[pos:])
     con.print(body)
@@ -150,8 +150,17 @@ def check(
         con.print(Text("why each span was flagged", style="bold"))
         for s in report.spans:
             con.print(Text.assemble((s.text, _colour(s.confidence)), " -> ",
-                                    (s.suggestion, "cyan" if s.source == "model" else "magenta"),
+                                    (_shown_original(s), "cyan" if s.source == "model" else "magenta"),
                                     f" ({s.confidence:.2f}): {_reason(s)}"))
+
+
+_UNKNOWN = "original unknown"
+
+
+def _shown_original(span: Span) -> str:
+    """A span's suggestion as the report shows it: a listed phrase whose list gives
+    no usable original is flagged with its own text as the suggestion."""
+    return _UNKNOWN if span.suggestion == span.text else span.suggestion
 
 
 def _reason(span: Span) -> str:
@@ -161,6 +170,9 @@ def _reason(span: Span) -> str:
     if span.source == "fingerprint":
         parts.append(f"a known tortured phrase ({ev.get('list', 'fingerprint list')}"
                      + (f", found in {ev['papers']:,} papers)" if ev.get("papers") else ")"))
+        if "listed_original" in ev:
+            parts.append(f"the list gives the original as \"{ev['listed_original']}\""
+                         + (", too unsure to restore" if span.suggestion == span.text else ""))
     else:
         gain = ev.get("lm_gain")
         if isinstance(gain, float):
@@ -200,7 +212,8 @@ def _substitutions(spans: Sequence[Span], top: int = 15) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for (seen, original, source), confs in rows[:top]:
         mean = sum(confs) / len(confs)
-        table.add_row(Text(seen, style=_colour(mean)), Text(original, style="cyan" if source == "model" else "magenta"),
+        table.add_row(Text(seen, style=_colour(mean)),
+                      Text(_UNKNOWN if original == seen else original, style="cyan" if source == "model" else "magenta"),
                       str(len(confs)), f"{mean:.2f}", source)
     return table
 

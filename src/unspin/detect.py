@@ -12,48 +12,87 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
-from .doc import WORD, Doc, Span
+from .doc import WORD, Doc, Span, Token
 from .lexicon import Fingerprint, load_fingerprints
-from .morph import analyses, inflect
+from .morph import analyses
 from .restore import apply_case, opens_clause
+from .tokenize import token_ends
 
-__all__ = ["DetectorModel", "FingerprintMatcher", "doc_features", "load_detector"]
+__all__ = ["DetectorModel", "FingerprintMatcher", "doc_features", "load_detector", "shipped_matcher"]
 
-_MAX_FP_WORDS = 6
+# the longest listed phrase is 15 tokens ("precision (acc), qualification (spe), ...")
+_MAX_FP_TOKENS = 16
+# a phrase of word tokens and single spaces (the tokenizer's word pattern)
+_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*(?: [^\W\d_]+(?:[-'’][^\W\d_]+)*)*")
+
+
+def _joined(text: str, toks: Sequence[Token]) -> str | None:
+    """The lower-cased key of a run of tokens as the list writes it: one space where
+    the text has white space, none where tokens touch ("covid-19", "(ai)"); ``None``
+    when something other than white space lies between them."""
+    parts = [toks[0].lower]
+    for a, b in pairwise(toks):
+        if a.end != b.start:
+            if not text[a.end : b.start].isspace():
+                return None
+            parts.append(" ")
+        parts.append(b.lower)
+    return "".join(parts)
 
 
 class FingerprintMatcher:
-    """Exact, case-insensitive matching of known tortured phrases."""
+    """Exact, case-insensitive matching of known tortured phrases.
+
+    A phrase is matched token by token as the tokenizer splits it, so listed
+    phrases with numbers, hyphens and brackets ("covid-19 pestilence", "co2
+    emanation", "synthetic intelligence (ai)") match as well as plain words.
+    """
 
     def __init__(self, fingerprints: dict[str, Fingerprint] | None = None) -> None:
         self.fingerprints = load_fingerprints() if fingerprints is None else fingerprints
-        self.max_words = max((p.count(" ") + 1 for p in self.fingerprints), default=1)
-        # first word -> words in the longest fingerprint it starts: most words start none
+        # first token -> tokens in the longest fingerprint it starts: most words start none
         self._longest: dict[str, int] = {}
-        # every listed phrase's proper word prefixes ("counterfeit", "counterfeit neural"):
-        # a match (or its plural, which changes the last word only) starts with one
+        # every listed phrase's proper token prefixes ("counterfeit", "counterfeit neural",
+        # "synthetic intelligence ("): a match (or its plural, which changes the last word
+        # only) starts with one
         self._prefixes: set[str] = set()
         for p in self.fingerprints:
-            words = p.split(" ")
-            first, n = words[0], min(len(words), _MAX_FP_WORDS)
+            if _WORDS.fullmatch(p):  # words and spaces (most of the list): its tokens are its words
+                ends, e = [], p.find(" ")
+                while e >= 0:
+                    ends.append(e)
+                    e = p.find(" ", e + 1)
+            else:
+                ends = token_ends(p)[:-1]
+            n = min(len(ends) + 1, _MAX_FP_TOKENS)
+            first = p[: ends[0]] if ends else p
             self._longest[first] = max(n, self._longest.get(first, 0))
-            self._prefixes.update(" ".join(words[:k]) for k in range(1, len(words)))
+            self._prefixes.update(p[:e] for e in ends)
+        self.max_tokens = max(self._longest.values(), default=1)
 
     def __call__(self, doc: Doc) -> list[Span]:
-        toks, prefixes = doc.tokens, self._prefixes
+        toks, text, prefixes = doc.tokens, doc.text, self._prefixes
 
-        def longest(word: str, room: int, i: int) -> int:
-            cap = min(self._longest.get(word, 0), room)
+        def longest(i: int) -> int:
+            cap = min(self._longest.get(toks[i].lower, 0), len(toks) - i)
             if cap < 2:
                 return cap
-            n, key = 2, word  # grow while the words before the last are a listed prefix
-            while n < cap and toks[i + n - 1].kind == WORD:
-                key = f"{key} {toks[i + n - 1].lower}"
+            n, key = 2, toks[i].lower  # grow while the tokens before the last are a listed prefix
+            while n < cap:
+                a, b = toks[i + n - 2], toks[i + n - 1]
+                if a.end == b.start:
+                    key = f"{key}{b.lower}"
+                elif text[a.end : b.start].isspace():
+                    key = f"{key} {b.lower}"
+                else:
+                    break
                 if key not in prefixes:
                     break
                 n += 1
@@ -62,61 +101,80 @@ class FingerprintMatcher:
         return self._match(doc, longest)
 
     def reference_call(self, doc: Doc) -> list[Span]:
-        """Slow, obvious twin of ``__call__`` (tries every span at every word); a test oracle."""
-        return self._match(doc, lambda _word, room, _i: min(self.max_words, _MAX_FP_WORDS, room))
+        """Slow, obvious twin of ``__call__`` (tries every span at every token); a test oracle."""
+        return self._match(doc, lambda i: min(self.max_tokens, len(doc.tokens) - i))
 
     def _plural(self, key: str) -> Fingerprint | None:
         """A listed phrase with its head noun in the plural ("neural organizations"),
-        its expected text pluralised too ("neural networks"); the list mostly
+        its original pluralised too ("neural networks"); the list mostly
         gives the singular alone."""
         head_at = key.rfind(" ") + 1
         for lemma, tag in analyses(key[head_at:]):
             if tag != "NNS":
                 continue
             fp = self.fingerprints.get(key[:head_at] + lemma)
-            expected = inflect(fp.expected, "NNS") if fp is not None else None
-            if fp is not None and expected is not None:
-                return Fingerprint(key, expected, fp.papers)
+            if fp is None or fp.keep:
+                continue
+            plural = Fingerprint(key, fp.expected, fp.papers, plural=True)
+            if plural.original is not None or fp.original is None:  # an original that has no plural: no match
+                return plural
         return None
 
-    def _match(self, doc: Doc, longest: Callable[[str, int, int], int]) -> list[Span]:
-        """Longest fingerprint first at each word; ``longest(word, room, i)`` caps the span tried
-        at token ``i``."""
-        toks = doc.tokens
+    def _match(self, doc: Doc, longest: Callable[[int], int]) -> list[Span]:
+        """Longest fingerprint first at each token; ``longest(i)`` caps the span tried at token ``i``."""
+        toks, text = doc.tokens, doc.text
         starts = {first for first, _last in doc.sentences}
         spans: list[Span] = []
         i = 0
         while i < len(toks):
             hit = None
-            if toks[i].kind == WORD:
-                for n in range(longest(toks[i].lower, len(toks) - i, i), 1, -1):
-                    span = toks[i : i + n]
-                    if any(t.kind != WORD for t in span):
-                        continue
-                    if any(not doc.text[span[k].end : span[k + 1].start].isspace() for k in range(n - 1)):
-                        continue
-                    key = " ".join(t.lower for t in span)
-                    fp = self.fingerprints.get(key)
-                    if fp is None:
-                        fp = self._plural(key)
-                    if fp is not None:
-                        hit = (n, fp)
-                        break
+            for n in range(longest(i), 1, -1):
+                key = _joined(text, toks[i : i + n])
+                if key is None:
+                    continue
+                fp = self.fingerprints.get(key)
+                if fp is None and toks[i + n - 1].kind == WORD:
+                    fp = self._plural(key)
+                if fp is not None:
+                    hit = (n, fp)
+                    break
             if hit is None:
                 i += 1
                 continue
             n, fp = hit
-            start, end = toks[i].start, toks[i + n - 1].end
-            # more papers = more certainly a tortured phrase
-            conf = min(0.99, 0.9 + 0.02 * math.log10(1 + fp.papers))
-            # the expected text takes the casing of what it replaces ("Counterfeit
-            # consciousness is" -> "Artificial intelligence is")
-            suggestion = apply_case(fp.expected, [t.text for t in toks[i : i + n]],
-                                    sentence_start=i in starts or opens_clause(doc.text, start))
-            spans.append(Span(start, end, doc.text[start:end], suggestion, conf, "fingerprint",
-                              evidence=(("list", "Problematic Paper Screener"), ("papers", fp.papers))))
+            keep = len(token_ends(fp.keep)) if fp.keep else 0
+            spans.append(self._span(doc, i, n - keep, fp, i in starts))
             i += n
         return spans
+
+    @staticmethod
+    def _span(doc: Doc, i: int, n: int, fp: Fingerprint, sentence_start: bool) -> Span:
+        """The edit of a fingerprint matched at token ``i`` (its first ``n`` tokens)."""
+        toks = doc.tokens[i : i + n]
+        start, end = toks[0].start, toks[-1].end
+        seen = doc.text[start:end]
+        # more papers = more certainly a tortured phrase; an original the curators
+        # marked unsure, or chose among alternatives, is a weaker restoration
+        conf = min(0.99, 0.9 + 0.02 * math.log10(1 + fp.papers))
+        if fp.original is None:  # listed, but no usable original: flagged, left as written
+            suggestion = seen
+        else:
+            # the original takes the casing of what it replaces ("Counterfeit
+            # consciousness is" -> "Artificial intelligence is")
+            suggestion = apply_case(fp.original, [t.text for t in toks if t.kind == WORD],
+                                    sentence_start=sentence_start or opens_clause(doc.text, start))
+            if not fp.sure:
+                conf -= 0.3
+        evidence: tuple[tuple[str, object], ...] = (("list", "Problematic Paper Screener"), ("papers", fp.papers))
+        if fp.expected != fp.original:
+            evidence += (("listed_original", fp.expected),)
+        return Span(start, end, seen, suggestion, conf, "fingerprint", evidence=evidence)
+
+
+@lru_cache(maxsize=1)
+def shipped_matcher() -> FingerprintMatcher:
+    """The matcher of the shipped list, built once per process."""
+    return FingerprintMatcher()
 
 
 def doc_features(doc: Doc, edits: list[Span], fingerprints: list[Span]) -> dict[str, float]:

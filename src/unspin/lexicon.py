@@ -23,7 +23,7 @@ from typing import IO
 import numpy as np
 
 from .errors import ConfigError, ResourceError, shipped_text
-from .morph import plural
+from .morph import inflect, plural
 
 __all__ = [
     "CARDINALS",
@@ -46,6 +46,7 @@ __all__ = [
     "lone_letter",
     "plain_phrase",
     "read_lexicon",
+    "restoration_of",
     "sources_mask",
     "term_of",
     "web_zipf",
@@ -338,11 +339,147 @@ def _pps_rows() -> tuple[list[str], ...]:
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """A known tortured phrase and the expected (original) text."""
+    """A known tortured phrase and the expected (original) text.
+
+    ``expected`` is the list's cell as the curators wrote it, notes included
+    ("infected/affected individuals", "deep [neural] networks",
+    "classification algorithm (?)"). ``plural`` marks the phrase with its head
+    noun in the plural, which the list mostly leaves out ("neural
+    organizations"); its original is pluralised too.
+    """
 
     phrase: str
     expected: str
     papers: int
+    plural: bool = False
+
+    @property
+    def original(self) -> str | None:
+        """The text a restoration writes (:func:`restoration_of`); ``None`` when the list gives none ("???")."""
+        return _restoration(self.phrase, self.expected, self.plural)[0]
+
+    @property
+    def sure(self) -> bool:
+        """False when the curators marked the original unsure or offered alternatives."""
+        return _restoration(self.phrase, self.expected, self.plural)[1]
+
+    @property
+    def keep(self) -> str:
+        """A bracketed abbreviation that ends the phrase but not its original ("(it)" in
+        "data technology (it)" -> "information technology"): the edit leaves it as written."""
+        return _restoration(self.phrase, self.expected, self.plural)[2]
+
+
+@lru_cache(maxsize=8192)
+def _restoration(phrase: str, expected: str, plural: bool) -> tuple[str | None, bool, str]:
+    """(original, sure, keep) of a fingerprint, worked out the first time it matches."""
+    original, sure = restoration_of(phrase, expected)
+    if plural and original is not None:
+        original = inflect(original, "NNS")
+    keep = ""
+    tail = _TAIL_ABBREVIATION.search(phrase)
+    if original is not None and tail is not None and "(" not in original and tail.start() > 0:
+        keep = tail.group().strip()
+    return original, sure, keep
+
+
+# the curators' notes in an expected text: "(?)", "(as in ...)", "(or possibly ...)",
+# "(i.e. ...)", "(e.g. ...)", "(found in <doi>)", "(please note ...)", a quotation
+_NOTE = re.compile(r"""\(\s*(?:\?|as in\b|or\b|i\.\s?e\.|e\.\s?g\.|note\b|please\b|found in\b|could be\b|"|')""", re.I)
+# what makes an expected text more than plain text (the rest is kept as it is)
+_NOTE_MARKS = re.compile(r'[?/()\[\]"…]|\.\.\.| or ')
+_UNKNOWN_WORD = re.compile(r"[(\[]\?+[)\]]\s*\S")
+# a bracketed abbreviation that ends a phrase ("data technology (it)")
+_TAIL_ABBREVIATION = re.compile(r"\s*\([^\W_]+\)$")
+# "infected/affected", "fog/mist/cloud": alternatives the curators could not decide between
+_ALTERNATIVES = re.compile(r"(?<![\w/])([^\W\d_][\w-]*)(?:/[^\W\d_][\w-]*)+(?![\w/])")
+
+
+def _without_group(s: str, at: int, close: str) -> str:
+    """``s`` without the bracketed group opening at ``at`` (nested groups included)."""
+    depth = 0
+    for k in range(at, len(s)):
+        if s[k] == s[at]:
+            depth += 1
+        elif s[k] == close:
+            depth -= 1
+            if depth == 0:
+                return s[:at] + s[k + 1 :]
+    return s[:at]  # never closed: the note runs to the end
+
+
+def _abbreviation(group: str) -> bool:
+    """Is a bracketed group ("(CPS)", "(ROC AUC)", "(IoT)") an abbreviation, not a note?"""
+    inner = group[1:-1].split()
+    return 0 < len(inner) <= 2 and any(c.isupper() or c.isdigit() for c in group)
+
+
+def restoration_of(phrase: str, expected: str) -> tuple[str | None, bool]:
+    """The text that restores a listed ``phrase``, and whether the curators were sure of it.
+
+    The list's expected texts are notes for people: they hold question marks,
+    alternatives, bracketed context and comments. A restoration must be text
+    that can stand in the sentence, so notes and bracketed context go;
+    alternatives ("infected/affected individuals", "brain cancer / brain
+    tumor", "X or Y") resolve to the first one only when it has as many words
+    as the phrase (else which part is the alternative is unclear); an
+    abbreviation in brackets stays only when the phrase has one too. Nothing
+    usable ("???", "(?) detection" aside) gives ``None``.
+
+    Example:
+        >>> restoration_of("tainted individuals", "infected/affected individuals")
+        ('infected individuals', False)
+        >>> restoration_of("profound organizations", "deep [neural] networks")
+        ('deep networks', True)
+        >>> restoration_of("clothes airers", "???")
+        (None, False)
+    """
+    if not _NOTE_MARKS.search(expected):  # most rows: plain text
+        plain = _tidy(expected)
+        return (plain, True) if plain else (None, False)
+    return _restoration_of(phrase, expected)
+
+
+def _tidy(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip(" ,")
+
+
+def _restoration_of(phrase: str, expected: str) -> tuple[str | None, bool]:
+    """:func:`restoration_of` for an expected text with notes, alternatives or brackets."""
+    s = expected.replace('\\"', '"').strip()
+    sure = "?" not in s
+    if _UNKNOWN_WORD.search(s):  # "[?] countries", "(?) detection": a word the curators could not tell
+        return None, False
+    while (m := _NOTE.search(s)) is not None:
+        s = _without_group(s, m.start(), ")")
+    for open_, close in (("[", "]"), ("(", ")")):
+        if open_ in phrase and open_ == "[":
+            continue
+        k = 0
+        while (k := s.find(open_, k)) >= 0:
+            rest = _without_group(s, k, close)
+            group = s[k : len(s) - len(rest) + k]
+            if open_ == "(" and "(" in phrase and _abbreviation(group):
+                k += 1
+                continue
+            s = rest
+    if '"' not in phrase:
+        s = s.replace('"', "")
+    s = _tidy(s)
+    s = re.sub(r"\s*\?$", "", s) if not s.endswith("??") else s
+    words = len(phrase.split())
+    if "/" not in phrase and _ALTERNATIVES.search(s):
+        s, sure = _ALTERNATIVES.sub(lambda m: m.group(1), s), False
+        if len(s.split()) != words:
+            return None, False
+    for sep in (" / ", " or "):
+        if sep in s and sep not in f" {phrase} ":
+            s, sure = s.split(sep)[0].strip(), False
+            if len(s.split()) != words:
+                return None, False
+    if not s or "?" in s or "..." in s or any(c in s and c not in phrase for c in "/…"):
+        return None, False
+    return s, sure
 
 
 _PLAIN = re.compile(r'^"([^"]+)"$')

@@ -134,13 +134,12 @@ class Prefilter:
     """
 
     def __init__(self, threshold: float = 0.012, zipf_gap: float = 1.5, max_zipf: float = 4.0) -> None:
-        from .lexicon import load_fingerprints, load_lexicon
+        from .lexicon import load_lexicon
 
         self.threshold = threshold
         self.zipf_gap = zipf_gap
         self.max_zipf = max_zipf
         self.lexicon = load_lexicon()
-        self.fingerprints = load_fingerprints()
         self._cache: dict[str, bool] = {}
 
     def _suspicious(self, word: str) -> bool:
@@ -158,16 +157,16 @@ class Prefilter:
 
     def score(self, text: str) -> float:
         """Share of suspicious words (1.0 when a known tortured phrase occurs)."""
+        from .detect import shipped_matcher
         from .doc import WORD
         from .tokenize import tokenize
 
-        words = [t.lower for t in tokenize(text).tokens if t.kind == WORD]
+        doc = tokenize(text)
+        words = [t.lower for t in doc.tokens if t.kind == WORD]
         if not words:
             return 0.0
-        for n in range(2, 5):
-            for k in range(len(words) - n + 1):
-                if " ".join(words[k : k + n]) in self.fingerprints:
-                    return 1.0
+        if shipped_matcher()(doc):
+            return 1.0
         return sum(1 for w in words if self._suspicious(w)) / len(words)
 
     def __call__(self, text: str) -> bool:

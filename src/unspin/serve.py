@@ -162,13 +162,15 @@ class SpanOut(BaseModel):
     start: int = Field(description="Offset of the span in the input, in characters.")
     end: int
     text: str = Field(description="The spun phrase: input[start:end].")
-    suggestion: str = Field(description="Its likely original.")
+    suggestion: str = Field(description="Its likely original (its own text for a listed phrase whose list "
+                                        "gives no usable original: flagged, never edited).")
     confidence: float
     source: str = Field(description='"model" (noisy-channel restorer) or "fingerprint" (known phrase).')
     supported: bool = Field(description="The same substitution was seen elsewhere in the text.")
     evidence: dict[str, Any] | None = Field(
         None, description="With explain: lm_gain (log10), channel (log10), thesauri and spin_rate for a model span; "
-                          "list and papers for a fingerprint.")
+                          "list, papers and (when the restoration differs from it) listed_original for a "
+                          "fingerprint.")
 
 
 class CheckOut(BaseModel):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .doc import NUMBER, PUNCT, SYMBOL, WORD, Doc, Token
 
-__all__ = ["line_breaks", "tokenize"]
+__all__ = ["line_breaks", "token_ends", "tokenize"]
 
 # Words keep inner apostrophes and hyphens ("Kazakhstan's", "don't", "six-nation"):
 # the language model's vocabulary has such words whole.
@@ -104,6 +104,16 @@ def _line_break(gap: str, next_text: str, wrapped_line: Callable[[], bool]) -> b
     if breaks != 1:
         return breaks > 1
     return not next_text[:1].islower() and not wrapped_line()
+
+
+def token_ends(text: str) -> list[int]:
+    """Where each of :func:`tokenize`'s tokens of ``text`` ends (without building the document).
+
+    Example:
+        >>> token_ends("co2 (ai)")
+        [2, 3, 5, 7, 8]
+    """
+    return [m.end() for m in _TOKEN_RE.finditer(text)]
 
 
 def tokenize(text: str) -> Doc:

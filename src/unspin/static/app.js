@@ -216,7 +216,8 @@
     const ev = s.evidence;
     if (!ev) return "";
     if (s.source === "fingerprint") {
-      return ev.papers ? `on the ${ev.list} list, found in ${ev.papers.toLocaleString()} papers` : "";
+      const listed = ev.papers ? `on the ${ev.list} list, found in ${ev.papers.toLocaleString()} papers` : "";
+      return ev.listed_original ? `${listed} · the list says “${ev.listed_original}”` : listed;
     }
     const parts = [];
     if (typeof ev.lm_gain === "number" && ev.lm_gain >= 0) {
@@ -241,7 +242,8 @@
     tip.replaceChildren();
     if (target.dataset.tip === "spun") {
       const s = state.report.spans[i];
-      tip.append("Likely original: ", el("strong", {}, s.suggestion));
+      if (s.suggestion === s.text) tip.append("Known tortured phrase; the list gives no usable original");
+      else tip.append("Likely original: ", el("strong", {}, s.suggestion));
       const meta = s.source === "fingerprint"
         ? "known tortured phrase"
         : `confidence ${pct(s.confidence)}${s.supported ? " · same swap seen elsewhere" : ""}`;
