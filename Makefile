@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
-.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors articles clean venv torch
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors articles inflections clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ news-lm: $(STAMP)
 # Rebuild the shipped list of words whose first letter misjudges "a"/"an" (from pocketsphinx's CMU dictionary).
 articles: $(STAMP)
 	$(BIN)/python scripts/build_articles.py
+
+# Rebuild the shipped inflection table (lemminflect's answers for every word of its dictionary).
+inflections: $(STAMP)
+	$(BIN)/python scripts/build_inflections.py
 
 # Rebuild the shipped word vectors of the topic term (GloVe 6B 50d from PyPI).
 vectors: $(STAMP)

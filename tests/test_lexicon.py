@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -491,3 +492,54 @@ def test_restoration_never_raises_and_never_writes_a_question_mark(expected: str
     original, sure = restoration_of(phrase, expected)
     assert original is None or ("?" not in original and original == original.strip() and original)
     assert not (original is None and sure)
+
+
+def _lemminflect_words() -> tuple[list[str], list[str]]:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_inflections import lemminflect_words
+
+    return lemminflect_words()
+
+
+def test_shipped_inflections_are_what_the_build_script_derives_from_lemminflect() -> None:
+    import gzip
+    import sys
+    from importlib import resources
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_inflections import derive
+
+    shipped = gzip.decompress((resources.files("unspin") / "data" / "inflections.tsv.gz").read_bytes())
+    assert shipped.decode("utf-8") == derive()
+
+
+@pytest.mark.parametrize("style", [str.lower, str.upper, str.capitalize, str.title])
+def test_all_lemmas_and_inflections_answer_as_lemminflect(style: Callable[[str], str]) -> None:
+    from lemminflect import getAllInflections, getAllLemmas
+
+    from unspin.morph import all_inflections, all_lemmas
+
+    words, lemmas = _lemminflect_words()
+    for w in words[::97]:
+        assert all_lemmas(style(w)) == getAllLemmas(style(w)), w
+    for w in lemmas[::53]:
+        assert all_inflections(style(w)) == getAllInflections(style(w)), w
+        for upos in ("NOUN", "VERB", "ADJ", "ADV", "AUX", "X"):
+            assert all_inflections(style(w), upos) == getAllInflections(style(w), upos), (w, upos)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("Ll", "Lu", "Pd")), max_size=12)
+       | st.sampled_from(["mentioned", "Said", "MEN", "better", "ran", "Geese", "leaves", "'d"]))
+def test_all_lemmas_and_inflections_answer_as_lemminflect_on_any_word(word: str) -> None:
+    from lemminflect import getAllInflections, getAllLemmas
+
+    from unspin.morph import all_inflections, all_lemmas
+
+    assert all_lemmas(word) == getAllLemmas(word)
+    assert all_inflections(word) == getAllInflections(word)
+    assert all_inflections(word, "VERB") == getAllInflections(word, "VERB")

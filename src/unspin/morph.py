@@ -2,21 +2,29 @@
 
 "mentioned" is analysed as (mention, VBD) and (mention, VBN); an original found
 for "mention" ("say") is re-inflected with the same tag ("said"). Built on
-``lemminflect`` (Jascha Kempe, 2019), a maintained lemmatizer/inflector.
+``lemminflect``'s dictionary (Brad Jascob; derived from the NLM SPECIALIST
+Lexicon), shipped as its answers (``data/inflections.tsv.gz``,
+``scripts/build_inflections.py``): :func:`all_lemmas` and
+:func:`all_inflections` give what ``lemminflect.getAllLemmas`` and
+``getAllInflections`` give, without the third of a second lemminflect takes to
+load its tables in every process.
 The indefinite article agrees with the sound a word starts with ("an hour",
 "a union"), read from the CMU Pronouncing Dictionary that ``pocketsphinx`` ships.
 """
 
 from __future__ import annotations
 
+import gzip
 import os
 from functools import lru_cache
+from importlib import resources
 
-from lemminflect import getAllInflections, getAllLemmas, getInflection
+from .errors import ResourceError, shipped_text
 
-from .errors import shipped_text
-
-__all__ = ["TAG_UPOS", "UPOS_TAGS", "analyses", "forms", "indefinite_article", "inflect", "plural"]
+__all__ = [
+    "TAG_UPOS", "UPOS_TAGS", "all_inflections", "all_lemmas", "analyses", "forms", "indefinite_article", "inflect",
+    "plural",
+]
 
 # ARPAbet vowels: a word whose first phone is one of these takes "an"
 _VOWEL_PHONES = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
@@ -34,11 +42,78 @@ for _t, _u in TAG_UPOS.items():
     UPOS_TAGS[_u] = (*UPOS_TAGS.get(_u, ()), _t)
 
 
+# lemminflect's parts of speech, and the Penn tags each keeps in getAllInflections(lemma, upos)
+_DICT_UPOS = ("NOUN", "PROPN", "VERB", "ADJ", "ADV", "AUX")
+_VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+_KEPT_TAGS = {
+    "VERB": _VERB_TAGS,
+    "AUX": _VERB_TAGS,
+    "ADJ": frozenset({"JJ", "JJR", "JJS"}),
+    "ADV": frozenset({"RB", "RBR", "RBS"}),
+    "NOUN": frozenset({"NN", "NNS", "NNP", "NNPS"}),
+}
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Word -> lemmas cell and lemma -> forms cell, as ``scripts/build_inflections.py`` wrote them."""
+    try:
+        ref = resources.files("unspin") / "data" / "inflections.tsv.gz"
+        words, lemmas, bases, forms_ = gzip.decompress(ref.read_bytes()).decode("utf-8").rstrip("\n").split("\n\n")
+    except (OSError, ValueError) as exc:
+        raise ResourceError("The shipped inflection table data/inflections.tsv.gz is missing or damaged. "
+                            "Reinstall unspin, or rebuild it with: make inflections") from exc
+    return dict(zip(words.split("\n"), lemmas.split("\n"))), dict(zip(bases.split("\n"), forms_.split("\n")))
+
+
+def _answer(cell: str | None, word: str) -> dict[str, tuple[str, ...]]:
+    """A stored answer (lemminflect's for the lower-case word), in the capitals of ``word``
+    as lemminflect gives them: all capitals, a capital first letter, or lower case."""
+    if cell is None:
+        return {}
+    out = {key: tuple(values.split("/")) for key, _, values in (part.partition("=") for part in cell.split(";"))}
+    if word.isupper():
+        return {k: tuple(v.upper() for v in vs) for k, vs in out.items()}
+    if word[:1].isupper():
+        return {k: tuple(v.capitalize() for v in vs) for k, vs in out.items()}
+    return out
+
+
+def all_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """``lemminflect.getAllLemmas(word)``: universal POS -> the word's lemmas ("mentioned" -> VERB: mention).
+
+    Example:
+        >>> all_lemmas("mentioned")
+        {'VERB': ('mention',)}
+    """
+    return _answer(_tables()[0].get(word.lower()), word)
+
+
+def all_inflections(lemma: str, upos: str | None = None) -> dict[str, tuple[str, ...]]:
+    """``lemminflect.getAllInflections(lemma, upos)``: Penn tag -> forms ("mention" -> VBD: mentioned, ...).
+
+    Example:
+        >>> all_inflections("say", "VERB")["VBD"]
+        ('said',)
+    """
+    if upos == "PROPN":  # (a capitalised look-up unspin never makes): lemminflect itself
+        from lemminflect import getAllInflections
+
+        return getAllInflections(lemma, upos)  # type: ignore[no-any-return]
+    if upos is not None and upos not in _DICT_UPOS:
+        return {}
+    out = _answer(_tables()[1].get(lemma.lower()), lemma)
+    if upos is not None:
+        kept = _KEPT_TAGS.get(upos, frozenset())
+        out = {tag: f for tag, f in out.items() if tag in kept}
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def analyses(word: str) -> tuple[tuple[str, str], ...]:
     """``(lemma, tag)`` pairs for an inflected lower-case word; () if uninflected."""
     out: list[tuple[str, str]] = []
-    for upos, lemmas in getAllLemmas(word).items():
+    for upos, lemmas in all_lemmas(word).items():
         if upos == "AUX":
             continue
         for lemma in lemmas:
@@ -55,20 +130,20 @@ def analyses(word: str) -> tuple[tuple[str, str], ...]:
 def _inflections(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
     """lemminflect's inflections of a lemma, once per lemma: every tag of it is
     asked for, and lemminflect deep-copies its answer on each call. Read only."""
-    return getAllInflections(lemma, upos=upos)  # type: ignore[no-any-return]
+    return all_inflections(lemma, upos)
 
 
 def forms(lemma: str) -> frozenset[str]:
     """The lemma and every inflection lemminflect knows of it ("month" -> month, months)."""
     out = {lemma}
-    for inflected in getAllInflections(lemma).values():
+    for inflected in all_inflections(lemma).values():
         out.update(inflected)
     return frozenset(out)
 
 
 @lru_cache(maxsize=200_000)
 def _upos_of(word: str) -> frozenset[str]:
-    return frozenset(getAllLemmas(word).keys())
+    return frozenset(all_lemmas(word).keys())
 
 
 @lru_cache(maxsize=200_000)
@@ -95,7 +170,7 @@ def inflect(phrase: str, tag: str) -> str | None:
 def plural(noun: str) -> str | None:
     """The plural of a lower-case noun from lemminflect's dictionary, or None (not a noun
     it knows). One light look-up, unlike :func:`inflect`: the term list asks it at start-up."""
-    forms = getInflection(noun, tag="NNS", inflect_oov=False)
+    forms = all_inflections(noun).get("NNS")  # (lemminflect's getInflection(noun, "NNS", inflect_oov=False))
     return forms[0] if forms else None
 
 

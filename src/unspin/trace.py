@@ -40,11 +40,11 @@ from types import TracebackType
 from typing import Any
 
 import numpy as np
-from lemminflect import getAllLemmas
 
 from .doc import NUMBER, WORD, Doc
 from .errors import ConfigError, StoreError, missing_extra
 from .lexicon import Lexicon, load_lexicon
+from .morph import all_lemmas
 from .readers import SourceText, Unreadable, read_source, reread_text, source_files
 from .spin import FUNCTION_WORDS
 from .store import DocRecord, SQLiteStore, Store
@@ -229,7 +229,7 @@ class Immutables:
         if word in FUNCTION_WORDS:
             return _token_hash(word)
         # every lemma, not only verified inflections: a false "mutable" costs little
-        candidates = [word, *(lemma for lemmas in getAllLemmas(word).values() for lemma in lemmas)]
+        candidates = [word, *(lemma for lemmas in all_lemmas(word).values() for lemma in lemmas)]
         for w in candidates:
             i = self._ids.get(w)
             if i is not None and i in self._mutable_ids:
