@@ -180,3 +180,35 @@ def test_the_curators_notes_never_reach_the_suggestion() -> None:
 def test_a_phrase_listed_without_a_usable_original_is_flagged_and_left_as_written() -> None:
     [s] = FingerprintMatcher(_fp("clothes airers", "???"))(tokenize("Two clothes airers fell."))
     assert s.text == s.suggestion == "clothes airers" and s.confidence > 0.9
+
+
+def test_words_the_original_shares_with_the_text_around_the_phrase_are_not_written_twice() -> None:
+    m = FingerprintMatcher(_fp("domestic output (gdp)", "gross domestic product (GDP)"))
+    [s] = m(tokenize("Real gross domestic output (GDP) rose."))
+    assert (s.text, s.suggestion) == ("domestic output (GDP)", "domestic product (GDP)")
+    [s] = m(tokenize("Domestic output (GDP) rose."))
+    assert s.suggestion == "Gross domestic product (GDP)"
+    m = FingerprintMatcher(_fp("profound studying", "deep learning methods"))
+    assert [s.suggestion for s in m(tokenize("We use profound studying methods."))] == ["deep learning"]
+    assert [s.suggestion for s in m(tokenize("We use profound studying."))] == ["deep learning methods"]
+
+
+def test_a_phrase_is_not_ordinary_english_because_its_listed_original_carries_notes() -> None:
+    # "help vector machine" against "support vector machine (SVM)": the rare "(svm)" made the
+    # expected text look rarer than the tortured phrase, and such rows were dropped as ordinary
+    import re
+
+    from unspin.lexicon import _is_ordinary_english, _pps_rows, plain_phrase, restoration_of
+
+    kept = load_fingerprints()
+    revived = []
+    for row in _pps_rows():
+        plain = plain_phrase(row[0]) if len(row) >= 3 else None
+        if plain is None or " " not in plain.strip():
+            continue
+        phrase = re.sub(r"\s+", " ", plain.strip().lower())
+        original = restoration_of(phrase, row[1])[0]
+        if original and _is_ordinary_english(phrase, row[1].strip().lower()) and not _is_ordinary_english(
+                phrase, original.lower()):
+            revived.append(phrase)
+    assert len(revived) > 100 and all(p in kept for p in revived)

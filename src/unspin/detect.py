@@ -161,7 +161,7 @@ class FingerprintMatcher:
         else:
             # the original takes the casing of what it replaces ("Counterfeit
             # consciousness is" -> "Artificial intelligence is")
-            suggestion = apply_case(fp.original, [t.text for t in toks if t.kind == WORD],
+            suggestion = apply_case(_outside_overlap(doc, i, n, fp.original), [t.text for t in toks if t.kind == WORD],
                                     sentence_start=sentence_start or opens_clause(doc.text, start))
             if not fp.sure:
                 conf -= 0.3
@@ -169,6 +169,37 @@ class FingerprintMatcher:
         if fp.expected != fp.original:
             evidence += (("listed_original", fp.expected),)
         return Span(start, end, seen, suggestion, conf, "fingerprint", evidence=evidence)
+
+
+def _outside_overlap(doc: Doc, i: int, n: int, original: str) -> str:
+    """``original`` without the words it shares with the text just outside the match.
+
+    The list's original can hold a word its tortured phrase does not ("domestic
+    output (gdp)" -> "gross domestic product (GDP)"); where the text already has
+    that word next to the phrase ("gross domestic output (GDP)"), a restoration
+    must not write it twice.
+    """
+    words = original.split(" ")
+    toks = doc.tokens
+
+    def shared(outside: list[str], inside: list[str]) -> int:
+        return next((k for k in range(min(len(outside), len(inside) - 1), 0, -1)
+                     if [w.lower() for w in outside[-k:]] == [w.lower() for w in inside[:k]]), 0)
+
+    def words_at(ks: range) -> list[str]:
+        out = []
+        for k in ks:
+            if not 0 <= k < len(toks) or toks[k].kind != WORD:
+                break
+            out.append(toks[k].text)
+        return out
+
+    before = words_at(range(i - 1, i - len(words), -1))[::-1]
+    k = shared(before, words)
+    words = words[k:]
+    after = words_at(range(i + n, i + n + len(words) - 1))
+    k = shared(after[::-1], words[::-1])
+    return " ".join(words[: len(words) - k])
 
 
 @lru_cache(maxsize=1)

@@ -516,7 +516,9 @@ def load_fingerprints() -> dict[str, Fingerprint]:
             papers = int(row[2].replace(",", ""))
         except ValueError:
             papers = 0
-        if _is_ordinary_english(phrase, expected.lower()):
+        # compared with the original as a restoration writes it: the list's notes and
+        # abbreviations ("support vector machine (SVM)") would make it look rare
+        if _is_ordinary_english(phrase, (restoration_of(phrase, expected)[0] or expected).lower()):
             continue
         out[phrase] = Fingerprint(phrase, expected, papers)
     return out
