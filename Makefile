@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
-.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors articles inflections clean venv torch
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors articles inflections wordfreq fingerprints clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ articles: $(STAMP)
 # Rebuild the shipped inflection table (lemminflect's answers for every word of its dictionary).
 inflections: $(STAMP)
 	$(BIN)/python scripts/build_inflections.py
+
+# Rebuild the shipped copy of wordfreq's English word frequencies.
+wordfreq: $(STAMP)
+	$(BIN)/python scripts/build_wordfreq.py
+
+# Rebuild the shipped list of tortured-phrase rows that are ordinary English (after changing the list).
+fingerprints: $(STAMP)
+	$(BIN)/python scripts/build_fingerprints.py
 
 # Rebuild the shipped word vectors of the topic term (GloVe 6B 50d from PyPI).
 vectors: $(STAMP)

@@ -379,7 +379,8 @@ def test_web_zipf_is_wordfreqs_number_for_every_text_of_the_list() -> None:
     assert [t for t in texts if web_zipf(t) != zipf_frequency(t, "en")] == []
 
 
-@given(st.lists(st.sampled_from(["the", "of", "said", "zzqx", "qwv", "neural", "Network", "a-b", "it's", "42", ""]),
+@given(st.lists(st.sampled_from(["the", "of", "said", "zzqx", "qwv", "neural", "Network", "a-b", "it's", "42", "",
+                                 "don't", "fao's", "o'clock", "rock'n'roll", "'s", "s'", "it’s", "café", "'"]),
                 min_size=1, max_size=4),
        st.sampled_from([" ", "  ", "-"]))
 @settings(max_examples=200, deadline=None)
@@ -543,3 +544,37 @@ def test_all_lemmas_and_inflections_answer_as_lemminflect_on_any_word(word: str)
     assert all_lemmas(word) == getAllLemmas(word)
     assert all_inflections(word) == getAllInflections(word)
     assert all_inflections(word, "VERB") == getAllInflections(word, "VERB")
+
+
+def test_shipped_word_frequencies_are_wordfreqs() -> None:
+    from wordfreq import get_frequency_dict
+
+    from unspin.lexicon import _web_frequencies
+
+    ours, theirs = _web_frequencies(), get_frequency_dict("en", "best")
+    assert len(ours) == len(theirs) > 300_000 and ours == theirs
+
+
+def test_shipped_ordinary_english_phrases_are_what_the_rule_gives() -> None:
+    import sys
+    from pathlib import Path
+
+    from unspin.errors import shipped_text
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from build_fingerprints import derive
+
+    assert shipped_text("pps_ordinary.txt", "make fingerprints") == derive()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz' -éâïçñøÿàö", min_size=1, max_size=24)
+       | st.sampled_from(["goods'", "'tis", "james' book", "x'-y", "a''b", "''", "s'", "a' b", "y'all", "l'arc"])
+       | st.lists(st.sampled_from(["a", "ab", "abc", "h", "e", "'", "x", "'", "-", " ", "é", "â", "ça", "ß"]),
+                  min_size=1, max_size=12).map("".join))
+def test_web_zipf_equals_wordfreq_on_plain_letters_accents_and_apostrophes(text: str) -> None:
+    from wordfreq import zipf_frequency
+
+    from unspin.lexicon import web_zipf
+
+    assert web_zipf(text) == zipf_frequency(text, "en")

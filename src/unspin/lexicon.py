@@ -11,10 +11,11 @@ draw from one thesaurus while the restorer uses others.
 from __future__ import annotations
 
 import csv
+import gzip
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -44,6 +45,7 @@ __all__ = [
     "load_names",
     "load_terms",
     "lone_letter",
+    "ordinary_english_phrases",
     "plain_phrase",
     "read_lexicon",
     "restoration_of",
@@ -267,15 +269,43 @@ def _wordfreq_zipf(phrase: str) -> float:
     return web_zipf(phrase)
 
 
-_PLAIN_WORDS = re.compile(r"[a-z]+(?:[ -][a-z]+)*")  # words of plain letters, split by spaces or hyphens
+# words of plain letters, split by spaces or hyphens; an apostrophe inside a word
+# ("don't", "fao's") stays in it, one at its start or end ("goods'") goes, as wordfreq tokenises
+# (letters: ASCII and Latin-1 lower case, "é", "â", "ï"; not "ß", which wordfreq case-folds to "ss")
+_L = "a-zà-öø-ÿ"
+_PLAIN_WORDS = re.compile(rf"'?[{_L}]+(?:'[{_L}]+)*'?(?:[ -]'?[{_L}]+(?:'[{_L}]+)*'?)*")
+# ... where wordfreq also splits off one or two letters and an apostrophe before a vowel
+# or "h" at a token's start ("l'arc", "o'er", "y'all"), as French elision
+_ELISION = re.compile(rf"'*([{_L}]{{1,2}}')(?=[aehiouyáéíóúàèìòùâêîôûåïö])")
+
+
+def _plain_tokens(text: str) -> list[str]:
+    """wordfreq's tokens of a text :data:`_PLAIN_WORDS` matches (a test holds them to its numbers)."""
+    tokens = []
+    for word in text.replace("-", " ").split(" "):
+        while (m := _ELISION.match(word)) is not None:
+            tokens.append(m.group(1))
+            word = word[m.end() :]
+        tokens.append(word)
+    return [t for t in (t.strip("'") for t in tokens) if t]
 
 
 @lru_cache(maxsize=1)
 def _web_frequencies() -> dict[str, float]:
-    """wordfreq's English word frequencies (its "best" list), loaded once."""
-    from wordfreq import get_frequency_dict
-
-    return get_frequency_dict("en", "best")
+    """wordfreq's English word frequencies (its "best" list; ``get_frequency_dict("en")``),
+    read from the shipped copy (``data/wordfreq_en.txt.gz``, ``scripts/build_wordfreq.py``):
+    line k holds the words of frequency ``10 ** (-k / 100)``."""
+    try:
+        raw = (resources.files("unspin") / "data" / "wordfreq_en.txt.gz").read_bytes()
+        lines = gzip.decompress(raw).decode("utf-8").split("\n")
+    except (OSError, ValueError) as exc:
+        raise ResourceError("The shipped word frequencies data/wordfreq_en.txt.gz are missing or damaged. "
+                            "Reinstall unspin, or rebuild them with: make wordfreq") from exc
+    freqs: dict[str, float] = {}
+    for index, line in enumerate(lines):
+        if line:
+            freqs.update(dict.fromkeys(line.split(" "), 10 ** (-index / 100)))  # wordfreq's cB_to_freq(-index)
+    return freqs
 
 
 def web_zipf(text: str) -> float:
@@ -283,10 +313,11 @@ def web_zipf(text: str) -> float:
 
     wordfreq tokenises every string it is asked about (tens of microseconds);
     words of plain letters split on their spaces and hyphens, as wordfreq's
-    tokeniser splits them, and the combination and
-    rounding below are wordfreq's own (``_word_frequency``, ``zipf_frequency``).
-    Anything else (capitals, digits, apostrophes, brackets) goes to wordfreq.
-    Loading the fingerprint list asks this 13,000 times at start-up.
+    tokeniser splits them (apostrophes as it treats them), and the combination and
+    rounding below are wordfreq's own (``_word_frequency``, ``zipf_frequency``);
+    the frequencies are wordfreq's, shipped (:func:`_web_frequencies`), so a
+    process need not import it. Anything else (capitals, digits, accents,
+    brackets) goes to wordfreq itself.
     """
     if not _PLAIN_WORDS.fullmatch(text):
         from wordfreq import zipf_frequency
@@ -294,11 +325,13 @@ def web_zipf(text: str) -> float:
         return float(zipf_frequency(text, "en"))
     freqs = _web_frequencies()
     inverse = 0.0
-    for token in text.replace("-", " ").split(" "):
+    for token in _plain_tokens(text) if "'" in text else text.replace("-", " ").split(" "):
         f = freqs.get(token)
         if f is None:  # any word missing: wordfreq's minimum, once per billion words
             return 0.0
         inverse += 1.0 / f
+    if not inverse:
+        return 0.0
     freq = max(1.0 / inverse, 1e-9)
     freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # wordfreq keeps 3 significant digits
     return round(math.log(freq, 10) + 9, 2)
@@ -492,16 +525,9 @@ def plain_phrase(cell: str) -> str | None:
     return m.group(1) if m else None
 
 
-@lru_cache(maxsize=1)
-def load_fingerprints() -> dict[str, Fingerprint]:
-    """Plain tortured phrases from the Problematic Paper Screener list.
-
-    Rows that are search expressions (``AND``/``NOT``), single words, and
-    phrases that are ordinary English (the expected text is not more common
-    than the phrase itself on the web) are left out so normal terms are not
-    flagged. Keyed by the lower-cased phrase.
-    """
-    out: dict[str, Fingerprint] = {}
+def _plain_rows() -> Iterator[tuple[str, str, int]]:
+    """(phrase, expected, papers) of the list's plain rows of two words or more
+    whose expected text differs (the phrase lower-cased and single-spaced)."""
     for row in _pps_rows():
         if len(row) < 3:
             continue
@@ -516,12 +542,36 @@ def load_fingerprints() -> dict[str, Fingerprint]:
             papers = int(row[2].replace(",", ""))
         except ValueError:
             papers = 0
-        # compared with the original as a restoration writes it: the list's notes and
-        # abbreviations ("support vector machine (SVM)") would make it look rare
-        if _is_ordinary_english(phrase, (restoration_of(phrase, expected)[0] or expected).lower()):
-            continue
-        out[phrase] = Fingerprint(phrase, expected, papers)
-    return out
+        yield phrase, expected, papers
+
+
+def ordinary_english_phrases() -> list[str]:
+    """The list's phrases that are ordinary English, worked out afresh (``wordfreq``; slow).
+
+    A phrase more common on the web than its original by 1.5 zipf is ordinary
+    usage, not a fingerprint. The comparison is with the original as a
+    restoration writes it (:func:`restoration_of`): the list's notes and
+    abbreviations ("support vector machine (SVM)") would make it look rare.
+    ``scripts/build_fingerprints.py`` ships the answer (``data/pps_ordinary.txt``)
+    so no process asks wordfreq about 13,000 texts at start-up.
+    """
+    return sorted({phrase for phrase, expected, _ in _plain_rows()
+                   if _is_ordinary_english(phrase, (restoration_of(phrase, expected)[0] or expected).lower())})
+
+
+@lru_cache(maxsize=1)
+def load_fingerprints() -> dict[str, Fingerprint]:
+    """Plain tortured phrases from the Problematic Paper Screener list.
+
+    Rows that are search expressions (``AND``/``NOT``), single words, and
+    phrases that are ordinary English (:func:`ordinary_english_phrases`, as
+    shipped in ``data/pps_ordinary.txt``) are left out so normal terms are not
+    flagged. Keyed by the lower-cased phrase.
+    """
+    ordinary = frozenset(line for line in shipped_text("pps_ordinary.txt", "make fingerprints").splitlines()
+                         if line and not line.startswith("#"))
+    return {phrase: Fingerprint(phrase, expected, papers)
+            for phrase, expected, papers in _plain_rows() if phrase not in ordinary}
 
 
 @lru_cache(maxsize=1)

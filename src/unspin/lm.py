@@ -43,9 +43,9 @@ def unknown_logp(word: str) -> float:
     model alone; a spinner's odd coinage ("darkish") kept a class score above
     most of the words it replaced.
     """
-    from wordfreq import zipf_frequency
+    from .lexicon import web_zipf
 
-    return min(_CLASS_LOGP[UNK], zipf_frequency(word, "en") - _UNK_ZIPF_OFFSET)
+    return min(_CLASS_LOGP[UNK], web_zipf(word) - _UNK_ZIPF_OFFSET)
 
 
 def lm_word(text: str, capitalized_context: bool = False) -> str:
