@@ -578,3 +578,14 @@ def test_web_zipf_equals_wordfreq_on_plain_letters_accents_and_apostrophes(text:
     from unspin.lexicon import web_zipf
 
     assert web_zipf(text) == zipf_frequency(text, "en")
+
+
+def test_channel_weights_equal_the_per_edge_formula() -> None:
+    # the channel takes each power once per distinct zipf / similarity byte and gathers it:
+    # bit for bit the numbers of the obvious per-edge formula
+    lex, c = load_lexicon(), ChannelConfig()
+    ch = Channel(lex, c)
+    assert lex.sim is not None
+    w = (ch.source_weights()[lex.mask] * np.power(10.0, c.freq_beta * (lex.zipf[lex.dst].astype(np.float64) - 4.0))
+         * np.power(10.0, c.similarity * (lex.sim.astype(np.float64) - 0.5)))
+    assert np.array_equal(ch._weight, np.power(w, c.sharpness))

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from operator import methodcaller
 from typing import IO
 
 import numpy as np
@@ -172,8 +173,8 @@ class Lexicon:
         sim: np.ndarray | None = None,
     ) -> None:
         self.phrases = phrases
-        #: meaning similarity of each edge's two phrases in [0, 1] (None: not shipped)
-        self.sim = (sim.astype(np.float32) / 255.0) if sim is not None else None
+        #: meaning similarity of each edge's two phrases as stored: a byte, 255 = 1.0 (None: not shipped)
+        self.sim_bytes = sim
         #: web frequency per phrase id, as wordfreq zipf (log10 per billion words)
         self.zipf = (zipf.astype(np.float32) / 10.0) if zipf is not None else np.full(len(phrases), 3.0, np.float32)
         self.ids = {p: i for i, p in enumerate(phrases)}
@@ -181,7 +182,12 @@ class Lexicon:
         # edges are sorted by dst: offsets give every edge pointing at a phrase
         self._dst_offsets = np.searchsorted(dst, np.arange(len(phrases) + 1)).astype(np.int64)
         self._fwd: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self.max_words = max((p.count(" ") + 1 for p in phrases), default=1)
+        self.max_words = max(map(methodcaller("count", " "), phrases), default=0) + 1  # (map: a fifth of the time)
+
+    @cached_property
+    def sim(self) -> np.ndarray | None:
+        """Meaning similarity of each edge's two phrases in [0, 1] (None: not shipped)."""
+        return (self.sim_bytes.astype(np.float32) / 255.0) if self.sim_bytes is not None else None
 
     def __contains__(self, phrase: str) -> bool:
         return phrase in self.ids
