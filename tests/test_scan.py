@@ -158,7 +158,7 @@ def test_parquet_output_and_min_probability(collection: Path, tmp_path: Path) ->
                     out=out, workers=1, format="parquet", min_probability=0.5))
     table = pq.read_table(out / "part-00000.parquet")
     kept = table.to_pylist()
-    assert all(r["error"] or r["spun_probability"] >= 0.5 for r in kept)
+    assert all(r["error"] or r["spun_probability"] >= 0.5 or r["n_fingerprints"] for r in kept)
     assert any(r["error"] for r in kept)
     assert json.loads((out / "manifest.json").read_text())["parts"][0]["docs"] == 3
 
@@ -313,3 +313,28 @@ def test_prefilter_passes_any_listed_tortured_phrase() -> None:
     tokened = [p for p in fps if not all(t.kind == WORD for t in tokenize(p).tokens)]
     for phrase in [*tokened[::40], *list(fps)[::400]]:
         assert pre(f"{ordinary} They noted {phrase} there."), phrase
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_scan_counts_known_tortured_phrases_and_keeps_their_documents(tmp_path: Path, fmt: str) -> None:
+    # what a research-integrity screen asks first: which papers hold known tortured phrases,
+    # and which hold five or more (the Problematic Paper Screener's flag)
+    from unspin.detect import shipped_matcher
+    from unspin.scan import FLAGGED_FINGERPRINTS
+
+    phrases = [p for p, fp in sorted(shipped_matcher().fingerprints.items()) if fp.original and "(" not in p][::97][:6]
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "five.txt").write_text(" ".join(f"In this study we used {p} for the task." for p in phrases), encoding="utf-8")
+    (d / "one.txt").write_text(f"{TEXTS[1]} {TEXTS[3]} The authors also mention {phrases[0]} once.", encoding="utf-8")
+    (d / "none.txt").write_text(f"{TEXTS[1]} {TEXTS[3]}", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = scan(ScanConfig(inputs=(str(d),), out=out, workers=1, format=fmt, min_probability=0.999))
+    recs = {r["source"].rsplit("/", 1)[-1]: r for r in read_records(out)}
+    assert recs["five.txt"]["n_fingerprints"] == len(phrases) >= FLAGGED_FINGERPRINTS
+    # kept below --min-probability because it holds a known tortured phrase; the clean one is not
+    assert recs["one.txt"]["n_fingerprints"] == 1 and "none.txt" not in recs
+    assert (summary.fingerprinted, summary.fingerprinted_5) == (2, 1)
+    report = tmp_path / "r.html"
+    write_report(summary, report)
+    assert "known tortured phrase" in report.read_text(encoding="utf-8")

@@ -361,7 +361,9 @@ def scan(
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or ray (needs unspin[ray]).")] = (
         "local"),
     min_probability: Annotated[float, typer.Option(
-        "--min-probability", help="Write only records at least this likely spun (errors always).")] = 0.0,
+        "--min-probability",
+        help="Write only records at least this likely spun (errors and documents with a known tortured phrase always).",
+    )] = 0.0,
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL/Parquet field holding the text.")] = "text",
     id_field: Annotated[str | None, typer.Option("--id-field", help="JSONL/Parquet field holding the id.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Also write a self-contained HTML report.")] = None,
@@ -379,7 +381,11 @@ def scan(
 
     Example: unspin scan corpus/ crawl.warc.gz --out results/ --report report.html
     """
-    from .scan import ScanConfig, write_report  # only here: checking a file need not load the scanner
+    from .scan import (  # only here: checking a file need not load the scanner
+        FLAGGED_FINGERPRINTS,
+        ScanConfig,
+        write_report,
+    )
     from .scan import scan as run_scan
 
     config = ScanConfig(
@@ -401,6 +407,8 @@ def scan(
             ("records written", f"{summary.written:,}"), ("errors", f"{summary.errors:,}"),
             ("prefiltered as clean", f"{summary.prefiltered:,}"),
             *((f"verdict {k}", f"{v:,}") for k, v in summary.verdicts.items()),
+            ("with a known tortured phrase", f"{summary.fingerprinted:,}"),
+            (f"with {FLAGGED_FINGERPRINTS} or more (the screener's flag)", f"{summary.fingerprinted_5:,}"),
             ("mostly not English words", f"{summary.not_english:,}")]
     if report is not None:
         rows.append(("report", str(report)))

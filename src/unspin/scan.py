@@ -67,6 +67,8 @@ FORMATS = ("jsonl", "parquet")
 ENGINES = ("local", "ray")
 #: characters of context kept on each side of a reported span
 CONTEXT_CHARS = 40
+#: known tortured phrases that flag a paper, as the Problematic Paper Screener counts them
+FLAGGED_FINGERPRINTS = 5
 #: a scoring task holds at most this many documents, or this many characters
 BATCH_DOCS = 4
 BATCH_CHARS = 20_000
@@ -194,6 +196,7 @@ def score_document(idx: int, raw: RawDoc, *, prefilter: bool = False, top_spans:
         "spun_probability": None,
         "verdict": "error",
         "n_spans": 0,
+        "n_fingerprints": 0,
         "prefiltered": False,
         "spans": [],
         "error": raw.error,
@@ -222,6 +225,8 @@ def score_document(idx: int, raw: RawDoc, *, prefilter: bool = False, top_spans:
         spun_probability=round(report.spun_probability, 4),
         verdict=report.verdict,
         n_spans=len(report.spans),
+        # known tortured phrases: the Problematic Paper Screener flags a paper with five or more
+        n_fingerprints=sum(1 for s in report.spans if s.source == "fingerprint"),
         spans=[
             {
                 "start": s.start,
@@ -437,7 +442,7 @@ def _parquet_schema() -> Any:
         ("idx", pa.int64()), ("id", pa.string()), ("source", pa.string()), ("bytes", pa.int64()),
         ("words", pa.int64()), ("english_share", pa.float64()), ("spun_probability", pa.float64()),
         ("verdict", pa.string()),
-        ("n_spans", pa.int64()), ("prefiltered", pa.bool_()), ("spans", pa.list_(span)), ("error", pa.string()),
+        ("n_spans", pa.int64()), ("n_fingerprints", pa.int64()), ("prefiltered", pa.bool_()), ("spans", pa.list_(span)), ("error", pa.string()),
     ])
 
 
@@ -474,7 +479,7 @@ class PartCollector:
 
     def _write(self, part: int, records: list[dict[str, Any]]) -> None:
         fmt = self.manifest.data["settings"]["format"]
-        kept = [r for r in records if r["error"] is not None
+        kept = [r for r in records if r["error"] is not None or r["n_fingerprints"]
                 or (r["spun_probability"] or 0.0) >= self.min_probability]
         path = self.manifest.part_file(part)
         _write_atomic(path, _encode_part(kept, fmt))
@@ -486,6 +491,8 @@ class PartCollector:
             "written": len(kept),
             "errors": sum(1 for r in records if r["error"] is not None),
             "prefiltered": sum(1 for r in records if r["prefiltered"]),
+            "fingerprinted": sum(1 for r in records if r["n_fingerprints"]),
+            "fingerprinted_5": sum(1 for r in records if r["n_fingerprints"] >= FLAGGED_FINGERPRINTS),
             "finished_at": round(time.time(), 3),
             "bytes": sum(r["bytes"] for r in records),
         })
@@ -662,6 +669,10 @@ class ScanSummary:
     # the substitutions most documents judged spun share (spun, likely original, documents),
     # from each record's top spans: what the spinners behind a collection rewrite
     substitutions: tuple[tuple[str, str, int], ...] = ()
+    # documents with at least one known tortured phrase, and with at least FLAGGED_FINGERPRINTS
+    # (the Problematic Paper Screener's threshold for flagging a paper)
+    fingerprinted: int = 0
+    fingerprinted_5: int = 0
 
     @property
     def complete(self) -> bool:
@@ -738,6 +749,8 @@ def summarize(out: Path, *, top: int = 20, seconds: float = 0.0, scanned_now: in
         scanned_now=scanned_now,
         not_english=not_english,
         substitutions=tuple((a, b, n) for (a, b), n in subs.most_common(top) if n > 1),
+        fingerprinted=sum(p.get("fingerprinted", 0) for p in parts),  # (parts of older scans have none)
+        fingerprinted_5=sum(p.get("fingerprinted_5", 0) for p in parts),
     )
 
 
@@ -819,13 +832,16 @@ def write_report(summary: ScanSummary, path: Path) -> None:
         ("documents", summary.documents), ("finished", summary.finished), ("records written", summary.written),
         ("errors", summary.errors), ("prefiltered as clean", summary.prefiltered),
         *((f"verdict: {k}", v) for k, v in summary.verdicts.items()),
+        ("with a known tortured phrase", summary.fingerprinted),
+        (f"with {FLAGGED_FINGERPRINTS} or more (the Problematic Paper Screener's flag)", summary.fingerprinted_5),
         ("mostly not English words (another language, tables): verdict says little", summary.not_english),
     ]
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v:,}</td></tr>" for k, v in counts)
     docs = "".join(
         f"<div class='doc'><h3>{html.escape(str(r['id']))}</h3>"
         f"<div class='dim'>{html.escape(r['source'])} · spun probability {r['spun_probability']:.2f} · "
-        f"{r['verdict']} · {r['n_spans']} spans · {r['words']} words</div>{_highlighted(r)}</div>"
+        f"{r['verdict']} · {r['n_spans']} spans ({r.get('n_fingerprints', 0)} known tortured phrases) · "
+        f"{r['words']} words</div>{_highlighted(r)}</div>"
         for r in summary.most_spun
     )
     page = (
