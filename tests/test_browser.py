@@ -124,10 +124,12 @@ def test_tooltip_says_why_a_phrase_was_flagged(page: Any) -> None:
     for k, s in enumerate(report.spans):
         marks.nth(k).hover()
         why = page.locator("#tip .tip-why")
+        # the server's words for it, as `unspin check --explain` says them
+        assert why.text_content() == s.reason()
         if s.source == "fingerprint":
             assert f"found in {dict(s.evidence)['papers']:,} papers" in why.text_content()
         else:
-            assert "linked by" in why.text_content() and "likelier with the original" in why.text_content()
+            assert "linked by" in why.text_content() and "times likelier with it" in why.text_content()
 
 
 def test_keyboard_only(page: Any) -> None:

@@ -211,10 +211,11 @@ def test_explain_says_why_in_the_readable_report(tmp_path: Path) -> None:
 
 
 def test_reason_names_the_absent_original() -> None:
-    from unspin.cli import _reason
     from unspin.doc import Span
 
     span = Span(0, 9, "mentioned", "said", 0.8, "model", evidence=(("lm_gain", 1.0), ("absent_original", 0.301)))
-    why = _reason(span)
+    why = span.reason()
     assert "10 times likelier with it" in why and "the text never uses the original (2.0 times likelier" in why
-    assert "never uses" not in _reason(Span(0, 9, "mentioned", "said", 0.8, "model", evidence=(("lm_gain", 1.0),)))
+    assert "never uses" not in Span(0, 9, "mentioned", "said", 0.8, "model", evidence=(("lm_gain", 1.0),)).reason()
+    # --json --explain carries the same words
+    assert span.to_dict(explain=True)["reason"] == why and "reason" not in span.to_dict()

@@ -151,7 +151,7 @@ def check(
         for s in report.spans:
             con.print(Text.assemble((s.text, _colour(s.confidence)), " -> ",
                                     (_shown_original(s), "cyan" if s.source == "model" else "magenta"),
-                                    f" ({s.confidence:.2f}): {_reason(s)}"))
+                                    f" ({s.confidence:.2f}): {s.reason()}"))
 
 
 _UNKNOWN = "original unknown"
@@ -163,39 +163,6 @@ def _shown_original(span: Span) -> str:
     return _UNKNOWN if span.suggestion == span.text else span.suggestion
 
 
-def _reason(span: Span) -> str:
-    """A span's evidence in words ("the language model finds the sentence 790 times likelier ...")."""
-    ev = dict(span.evidence)
-    parts = []
-    if span.source == "fingerprint":
-        parts.append(f"a known tortured phrase ({ev.get('list', 'fingerprint list')}"
-                     + (f", found in {ev['papers']:,} papers)" if ev.get("papers") else ")"))
-        if "listed_original" in ev:
-            parts.append(f"the list gives the original as \"{ev['listed_original']}\""
-                         + (", too unsure to restore" if span.suggestion == span.text else ""))
-    else:
-        gain = ev.get("lm_gain")
-        if isinstance(gain, float):
-            times = "over a million" if abs(gain) >= 6 else f"{10 ** abs(gain):,.0f}"
-            parts.append(f"the language model finds the sentence {times} times likelier with it" if gain >= 0
-                         else f"the language model finds the sentence {times} times less likely with it, "
-                              "but the rest of the evidence outweighs that")
-        names = ev.get("thesauri")
-        if isinstance(names, (list, tuple)) and names:
-            parts.append("linked by " + ", ".join(_THESAURUS_NAMES.get(str(n), str(n)) for n in names))
-        if span.supported:
-            parts.append("the text makes this substitution elsewhere too")
-        absent = ev.get("absent_original")
-        if isinstance(absent, float):
-            parts.append(f"the text never uses the original ({10 ** absent:,.1f} times likelier if a spinner "
-                         "replaced it throughout)")
-        rate = ev.get("spin_rate")
-        if isinstance(rate, float):
-            parts.append(f"the decoder assumed {rate:.0%} of words spun here")
-    return "; ".join(parts) or "no evidence recorded"
-
-
-_THESAURUS_NAMES = {"moby": "Moby", "mythes": "MyThes", "wordnet": "WordNet", "pps": "tortured-phrase pairs"}
 
 
 def _substitutions(spans: Sequence[Span], top: int = 15) -> Table:

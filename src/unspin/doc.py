@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["NUMBER", "PUNCT", "SYMBOL", "WORD", "Doc", "Span", "Token"]
+__all__ = ["NUMBER", "PUNCT", "SYMBOL", "THESAURUS_NAMES", "WORD", "Doc", "Span", "Token"]
 
 WORD = "word"
 NUMBER = "number"
@@ -85,7 +85,7 @@ class Span:
     evidence: tuple[tuple[str, object], ...] = ()
 
     def to_dict(self, explain: bool = False) -> dict[str, object]:
-        """The JSON object of the CLI contract; with ``explain``, also ``evidence``."""
+        """The JSON object of the CLI contract; with ``explain``, also ``evidence`` and its ``reason`` in words."""
         out: dict[str, object] = {
             "start": self.start,
             "end": self.end,
@@ -97,4 +97,45 @@ class Span:
         }
         if explain:  # as JSON reads it back: tuples (hashable spans) become lists
             out["evidence"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.evidence}
+            out["reason"] = self.reason()
         return out
+
+    def reason(self) -> str:
+        """The evidence in words, as the report, ``--explain`` and the web page say it.
+
+        Example:
+            >>> Span(0, 9, "mentioned", "said", 0.8, "model", evidence=(("lm_gain", 2.0),)).reason()
+            'the language model finds the sentence 100 times likelier with it'
+        """
+        ev = dict(self.evidence)
+        parts = []
+        if self.source == "fingerprint":
+            parts.append(f"a known tortured phrase ({ev.get('list', 'fingerprint list')}"
+                         + (f", found in {ev['papers']:,} papers)" if ev.get("papers") else ")"))
+            if "listed_original" in ev:
+                parts.append(f"the list gives the original as \"{ev['listed_original']}\""
+                             + (", too unsure to restore" if self.suggestion == self.text else ""))
+            return "; ".join(parts)
+        gain = ev.get("lm_gain")
+        if isinstance(gain, float):
+            times = "over a million" if abs(gain) >= 6 else f"{10 ** abs(gain):,.0f}"
+            parts.append(f"the language model finds the sentence {times} times likelier with it" if gain >= 0
+                         else f"the language model finds the sentence {times} times less likely with it, "
+                              "but the rest of the evidence outweighs that")
+        names = ev.get("thesauri")
+        if isinstance(names, (list, tuple)) and names:
+            parts.append("linked by " + ", ".join(THESAURUS_NAMES.get(str(n), str(n)) for n in names))
+        if self.supported:
+            parts.append("the text makes this substitution elsewhere too")
+        absent = ev.get("absent_original")
+        if isinstance(absent, float):
+            parts.append(f"the text never uses the original ({10 ** absent:,.1f} times likelier if a spinner "
+                         "replaced it throughout)")
+        rate = ev.get("spin_rate")
+        if isinstance(rate, float):
+            parts.append(f"the decoder assumed {rate:.0%} of words spun here")
+        return "; ".join(parts) or "no evidence recorded"
+
+
+#: the thesauri's names as a reason gives them
+THESAURUS_NAMES = {"moby": "Moby", "mythes": "MyThes", "wordnet": "WordNet", "pps": "tortured-phrase pairs"}

@@ -171,6 +171,8 @@ class SpanOut(BaseModel):
         None, description="With explain: lm_gain (log10), channel (log10), thesauri and spin_rate for a model span; "
                           "list, papers and (when the restoration differs from it) listed_original for a "
                           "fingerprint.")
+    reason: str | None = Field(None, description="With explain: the evidence in words, as `unspin check --explain` "
+                                                 "and the web page say it.")
 
 
 class CheckOut(BaseModel):

@@ -209,28 +209,9 @@
 
   // ---------------------------------------------------------------- tooltip (hover, focus and tap)
 
-  const thesaurusNames = { moby: "Moby", mythes: "MyThes", wordnet: "WordNet", pps: "tortured-phrase pairs" };
-
-  // the span's evidence in words (as `unspin check --explain` says it)
+  // the span's evidence in words, as the server words it for `unspin check --explain` too
   function reason(s) {
-    const ev = s.evidence;
-    if (!ev) return "";
-    if (s.source === "fingerprint") {
-      const listed = ev.papers ? `on the ${ev.list} list, found in ${ev.papers.toLocaleString()} papers` : "";
-      return ev.listed_original ? `${listed} · the list says “${ev.listed_original}”` : listed;
-    }
-    const parts = [];
-    if (typeof ev.lm_gain === "number" && ev.lm_gain >= 0) {
-      const times = ev.lm_gain >= 6 ? "over a million times" : `${Math.round(10 ** ev.lm_gain).toLocaleString()}×`;
-      parts.push(`reads ${times} likelier with the original`);
-    }
-    if (ev.thesauri && ev.thesauri.length) {
-      parts.push("linked by " + ev.thesauri.map((n) => thesaurusNames[n] || n).join(", "));
-    }
-    if (typeof ev.absent_original === "number") {
-      parts.push("the text never uses the original");
-    }
-    return parts.join(" · ");
+    return s.reason || "";
   }
 
   let tipOwner = null;
