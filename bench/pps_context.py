@@ -26,7 +26,7 @@ from pathlib import Path
 
 from unspin import api
 from unspin.channel import ChannelConfig
-from unspin.lexicon import plural_terms, term_of
+from unspin.lexicon import listed_term, plural_terms, term_of
 from unspin.lm import TermBoosted, get_scorer
 from unspin.morph import inflect
 from unspin.restore import RestoreConfig, Restorer
@@ -61,8 +61,8 @@ def rows(holdout: float) -> tuple[list[tuple[str, str]], frozenset[tuple[str, ..
         if held_out(tortured, holdout):
             if re.fullmatch(r"[A-Za-z' -]+", tortured) and term_of(expected):
                 test.append((tortured, expected.strip()))
-        elif (t := term_of(expected)) is not None:
-            terms.add(t)
+        elif (t := listed_term(re.sub(r"\s+", " ", tortured.strip().lower()), expected)) is not None:
+            terms.add(t)  # the term the package lists for the row (its notes and abbreviation dropped)
     return test, frozenset(terms)
 
 

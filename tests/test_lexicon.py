@@ -589,3 +589,16 @@ def test_channel_weights_equal_the_per_edge_formula() -> None:
     w = (ch.source_weights()[lex.mask] * np.power(10.0, c.freq_beta * (lex.zipf[lex.dst].astype(np.float64) - 4.0))
          * np.power(10.0, c.similarity * (lex.sim.astype(np.float64) - 0.5)))
     assert np.array_equal(ch._weight, np.power(w, c.sharpness))
+
+
+def test_a_listed_term_is_the_original_without_the_curators_notes() -> None:
+    from unspin.lexicon import listed_term, load_terms
+
+    assert listed_term("help vector machine", "support vector machine (SVM)") == ("support", "vector", "machine")
+    assert listed_term("profound organizations", "deep [neural] networks") == ("deep", "networks")
+    assert listed_term("clothes airers", "???") is None
+    # every row's term is in the list the language model's term bonus reads
+    from unspin.lexicon import _plain_rows
+
+    terms = load_terms()
+    assert all(t in terms for p, e, _n in _plain_rows() if (t := listed_term(p, e)) is not None)

@@ -41,6 +41,7 @@ __all__ = [
     "WORDNET",
     "Fingerprint",
     "Lexicon",
+    "listed_term",
     "load_fingerprints",
     "load_lexicon",
     "load_names",
@@ -591,11 +592,18 @@ def load_terms() -> frozenset[tuple[str, ...]]:
     """
     out: set[tuple[str, ...]] = set()
     for row in _pps_rows():
-        if len(row) >= 2 and plain_phrase(row[0]) is not None:
-            term = term_of(row[1])
+        plain = plain_phrase(row[0]) if len(row) >= 2 else None
+        if plain is not None:
+            term = listed_term(re.sub(r"\s+", " ", plain.strip().lower()), row[1])
             if term:
                 out.add(term)
     return frozenset(out | plural_terms(out))
+
+
+def listed_term(phrase: str, expected: str) -> tuple[str, ...] | None:
+    """The term (:func:`term_of`) a list row's original stands for, its notes and
+    abbreviation dropped ("support vector machine (SVM)" -> support vector machine)."""
+    return term_of(restoration_of(phrase, expected)[0] or expected)
 
 
 def plural_terms(terms: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
