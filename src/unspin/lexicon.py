@@ -463,8 +463,9 @@ def restoration_of(phrase: str, expected: str) -> tuple[str | None, bool]:
     alternatives ("infected/affected individuals", "brain cancer / brain
     tumor", "X or Y") resolve to the first one only when it has as many words
     as the phrase (else which part is the alternative is unclear); an
-    abbreviation in brackets stays only when the phrase has one too. Nothing
-    usable ("???", "(?) detection" aside) gives ``None``.
+    abbreviation in brackets stays only when the phrase has one too. A cell
+    with nothing usable ("???", "(?) detection", "renal or kidney failure")
+    gives ``None``.
 
     Example:
         >>> restoration_of("tainted individuals", "infected/affected individuals")
