@@ -212,3 +212,33 @@ def test_a_phrase_is_not_ordinary_english_because_its_listed_original_carries_no
                 phrase, original.lower()):
             revived.append(phrase)
     assert len(revived) > 100 and all(p in kept for p in revived)
+
+
+def test_a_listed_phrase_inside_a_compound_or_a_possessive_is_found() -> None:
+    m = FingerprintMatcher({**_fp("profound learning", "deep learning"), **_fp("bolster vector", "support vector"),
+                            **_fp("bolster vector machine", "support vector machine")})
+    text = "Profound learning-based models and bolster vector machine-based ones; profound learning's reach."
+    got = [(s.text, s.suggestion) for s in m(tokenize(text))]
+    # the edit stops where the listed word does; the longer listed phrase wins
+    assert got == [("Profound learning", "Deep learning"), ("bolster vector machine", "support vector machine"),
+                   ("profound learning", "deep learning")]
+    assert m(tokenize(text)) == m.reference_call(tokenize(text))
+    # a compound of its own, which the thesaurus lists, is not a listed word plus a suffix
+    m = FingerprintMatcher(_fp("coaching set", "training set"))
+    assert m(tokenize("changes to the coaching set-up")) == []
+    assert [s.text for s in m(tokenize("the coaching set-based method"))] == ["coaching set"]
+
+
+def test_the_article_before_a_fingerprint_agrees_with_its_original() -> None:
+    m = FingerprintMatcher(_fp("counterfeit consciousness", "artificial intelligence"))
+    cases = {
+        "It is a counterfeit consciousness system.": ("a counterfeit consciousness", "an artificial intelligence"),
+        "A counterfeit consciousness rises.": ("A counterfeit consciousness", "An artificial intelligence"),
+        "A COUNTERFEIT CONSCIOUSNESS RISES": ("A COUNTERFEIT CONSCIOUSNESS", "AN ARTIFICIAL INTELLIGENCE"),
+    }
+    for text, want in cases.items():
+        assert [(s.text, s.suggestion) for s in m(tokenize(text))] == [want], text
+    # an article that already agrees stays outside the edit
+    m = FingerprintMatcher(_fp("profound organizations", "deep networks"))
+    assert [s.text for s in m(tokenize("It is a profound organizations thing."))] == ["profound organizations"]
+    assert [s.suggestion for s in m(tokenize("It is an profound organizations thing."))] == ["a deep networks"]

@@ -20,8 +20,8 @@ from importlib import resources
 from itertools import pairwise
 
 from .doc import WORD, Doc, Span, Token
-from .lexicon import Fingerprint, load_fingerprints
-from .morph import analyses
+from .lexicon import Fingerprint, load_fingerprints, load_lexicon
+from .morph import analyses, indefinite_article
 from .restore import apply_case, opens_clause
 from .tokenize import token_ends
 
@@ -138,6 +138,12 @@ class FingerprintMatcher:
                 if fp is not None:
                     hit = (n, fp)
                     break
+            part = self._part_word(doc, i, hit[0] if hit else 1)
+            if part is not None:  # "profound learning-based", "counterfeit consciousness's"
+                n, end, fp = part
+                spans.append(self._span(doc, i, n, fp, i in starts, end=end))
+                i += n
+                continue
             if hit is None:
                 i += 1
                 continue
@@ -147,10 +153,42 @@ class FingerprintMatcher:
             i += n
         return spans
 
+    def _part_word(self, doc: Doc, i: int, longer_than: int) -> tuple[int, int, Fingerprint] | None:
+        """A listed phrase at token ``i`` whose last word is the first part of a longer word:
+        a compound the thesaurus does not list ("profound learning-based"; not "coaching
+        set-up") or a possessive ("counterfeit consciousness's").
+        Returns (tokens, end offset, fingerprint) when it spans more than ``longer_than``
+        tokens; the edit stops where the listed word does ("deep learning-based")."""
+        toks, text = doc.tokens, doc.text
+        if toks[i].lower not in self._longest:
+            return None
+        best = None
+        for h in range(i + 1, min(len(toks), i + self.max_tokens)):
+            head = _joined(text, toks[i:h])
+            if head is None or (h > i + 1 and head not in self._prefixes):
+                break
+            last = toks[h]
+            if last.kind != WORD or h + 1 - i <= longer_than:
+                continue
+            gap = "" if toks[h - 1].end == last.start else " "
+            # a compound the thesaurus lists is a word of its own ("set-up", "follow-up"), not
+            # a listed word with a suffix ("learning-based"): only its possessive is cut
+            cuts = "'’" if "-" in last.text and last.lower in load_lexicon().ids else "-'’"
+            for cut in (k for k in range(len(last.text) - 1, 0, -1) if last.text[k] in cuts):
+                fp = self.fingerprints.get(f"{head}{gap}{last.text[:cut].lower()}")
+                if fp is not None and not fp.keep:
+                    best = (h + 1 - i, last.start + cut, fp)
+                    break
+        return best
+
     @staticmethod
-    def _span(doc: Doc, i: int, n: int, fp: Fingerprint, sentence_start: bool) -> Span:
-        """The edit of a fingerprint matched at token ``i`` (its first ``n`` tokens)."""
-        toks = doc.tokens[i : i + n]
+    def _span(doc: Doc, i: int, n: int, fp: Fingerprint, sentence_start: bool, end: int | None = None) -> Span:
+        """The edit of a fingerprint matched at token ``i`` (its first ``n`` tokens; up to
+        offset ``end`` inside the last one, when the listed word is a part of it)."""
+        toks = list(doc.tokens[i : i + n])
+        if end is not None:  # the listed part of the last word, for its casing
+            last = toks[-1]
+            toks[-1] = Token(last.start, end, doc.text[last.start : end], last.kind)
         start, end = toks[0].start, toks[-1].end
         seen = doc.text[start:end]
         # more papers = more certainly a tortured phrase; an original the curators
@@ -165,6 +203,20 @@ class FingerprintMatcher:
                                     sentence_start=sentence_start or opens_clause(doc.text, start))
             if not fp.sure:
                 conf -= 0.3
+            # "a counterfeit consciousness" -> "an artificial intelligence": the article before
+            # the phrase joins the edit when the original needs the other one
+            article = doc.tokens[i - 1] if i > 0 else None
+            if (article is not None and article.lower in ("a", "an") and suggestion
+                    and doc.text[article.end : start].isspace()):
+                need = indefinite_article(suggestion)
+                if need != article.lower:
+                    if article.text.isupper() and (len(article.text) > 1 or suggestion.split(" ")[0].isupper()):
+                        need = need.upper()
+                    elif article.text[:1].isupper():
+                        need = need.capitalize()
+                    suggestion = f"{need}{doc.text[article.end : start]}{suggestion}"
+                    start = article.start
+                    seen = doc.text[start:end]
         evidence: tuple[tuple[str, object], ...] = (("list", "Problematic Paper Screener"), ("papers", fp.papers))
         if fp.expected != fp.original:
             evidence += (("listed_original", fp.expected),)
