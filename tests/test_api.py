@@ -131,3 +131,27 @@ def test_min_confidence_applies_to_fingerprints_too() -> None:
     strict = span.confidence + 0.01
     assert not any(s.source == "fingerprint" for s in unspin.check(text, min_confidence=strict).spans)
     assert not any(e.source == "fingerprint" for e in unspin.restore(text, min_confidence=strict).edits)
+
+
+def _listed_phrases() -> list[str]:
+    from unspin.lexicon import load_fingerprints
+
+    return sorted(load_fingerprints())[::23]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "a ", "an ", "A ", "The "]), st.sampled_from(_listed_phrases()),
+                          st.sampled_from(["", "-based", "'s", "s", " (AI)", ",", "."]),
+                          st.sampled_from([" ", "\n", " and ", "  "])), min_size=1, max_size=6))
+def test_restore_of_listed_phrases_keeps_every_other_character(parts: list[tuple[str, str, str, str]]) -> None:
+    # fingerprint edits take in an article, stop inside compounds and possessives and
+    # keep trailing abbreviations: whatever they do, the text outside them is untouched
+    text = "".join(f"{before}{phrase}{after}{gap}" for before, phrase, after, gap in parts) + "end."
+    restored = unspin.restore(text)
+    pos, pieces = 0, []
+    for e in restored.edits:
+        assert pos <= e.start < e.end and text[e.start : e.end] == e.text
+        pieces += [text[pos : e.start], e.suggestion]
+        pos = e.end
+    assert "".join([*pieces, text[pos:]]) == restored.text
+    assert all(s.text == text[s.start : s.end] for s in unspin.check(text).spans)

@@ -242,3 +242,11 @@ def test_the_article_before_a_fingerprint_agrees_with_its_original() -> None:
     m = FingerprintMatcher(_fp("profound organizations", "deep networks"))
     assert [s.text for s in m(tokenize("It is a profound organizations thing."))] == ["profound organizations"]
     assert [s.suggestion for s in m(tokenize("It is an profound organizations thing."))] == ["a deep networks"]
+
+
+def test_an_article_that_ends_the_previous_match_is_not_taken_twice() -> None:
+    m = FingerprintMatcher({**_fp("plan a", "design a"), **_fp("counterfeit consciousness", "artificial intelligence")})
+    spans = m(tokenize("We plan a counterfeit consciousness."))
+    assert [(s.text, s.suggestion) for s in spans] == [("plan a", "design a"),
+                                                       ("counterfeit consciousness", "artificial intelligence")]
+    assert spans[0].end <= spans[1].start

@@ -141,7 +141,7 @@ class FingerprintMatcher:
             part = self._part_word(doc, i, hit[0] if hit else 1)
             if part is not None:  # "profound learning-based", "counterfeit consciousness's"
                 n, end, fp = part
-                spans.append(self._span(doc, i, n, fp, i in starts, end=end))
+                spans.append(self._span(doc, i, n, fp, i in starts, end=end, after=spans[-1].end if spans else 0))
                 i += n
                 continue
             if hit is None:
@@ -149,7 +149,7 @@ class FingerprintMatcher:
                 continue
             n, fp = hit
             keep = len(token_ends(fp.keep)) if fp.keep else 0
-            spans.append(self._span(doc, i, n - keep, fp, i in starts))
+            spans.append(self._span(doc, i, n - keep, fp, i in starts, after=spans[-1].end if spans else 0))
             i += n
         return spans
 
@@ -182,9 +182,11 @@ class FingerprintMatcher:
         return best
 
     @staticmethod
-    def _span(doc: Doc, i: int, n: int, fp: Fingerprint, sentence_start: bool, end: int | None = None) -> Span:
+    def _span(doc: Doc, i: int, n: int, fp: Fingerprint, sentence_start: bool, end: int | None = None,
+              after: int = 0) -> Span:
         """The edit of a fingerprint matched at token ``i`` (its first ``n`` tokens; up to
-        offset ``end`` inside the last one, when the listed word is a part of it)."""
+        offset ``end`` inside the last one, when the listed word is a part of it); it may
+        take in an article before it that starts at ``after`` or later (the previous edit's end)."""
         toks = list(doc.tokens[i : i + n])
         if end is not None:  # the listed part of the last word, for its casing
             last = toks[-1]
@@ -206,7 +208,7 @@ class FingerprintMatcher:
             # "a counterfeit consciousness" -> "an artificial intelligence": the article before
             # the phrase joins the edit when the original needs the other one
             article = doc.tokens[i - 1] if i > 0 else None
-            if (article is not None and article.lower in ("a", "an") and suggestion
+            if (article is not None and article.lower in ("a", "an") and suggestion and article.start >= after
                     and doc.text[article.end : start].isspace()):
                 need = indefinite_article(suggestion)
                 if need != article.lower:
