@@ -244,3 +244,16 @@ def test_sources_side_by_side(browser: Any, traced_server: str) -> None:
     left, right = columns.nth(0).bounding_box(), columns.nth(1).bounding_box()
     assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"]  # side by side
     context.close()
+
+
+def test_a_listed_phrase_without_a_usable_original_says_so(page: Any) -> None:
+    from unspin.lexicon import load_fingerprints
+
+    phrase = next(p for p, fp in sorted(load_fingerprints().items()) if fp.original is None and "(" not in p)
+    text = f"The study found {phrase} in the data."
+    check(page, text)
+    mark = page.locator("#doc mark.sp.fp").first
+    assert mark.text_content() == phrase
+    assert "original unknown" in mark.get_attribute("aria-label")
+    mark.hover()
+    assert "no usable original" in page.text_content("#tip")

@@ -104,7 +104,9 @@
       const mark = el("mark", {
         class: `sp ${cls}`, tabindex: "0", role: "button", "aria-expanded": "false",
         "data-i": String(i),
-        "aria-label": `${s.text}: spun phrase, likely original “${s.suggestion}”, ${what} ${pct(s.confidence)}`,
+        "aria-label": s.suggestion === s.text
+          ? `${s.text}: known tortured phrase, original unknown`
+          : `${s.text}: spun phrase, likely original “${s.suggestion}”, ${what} ${pct(s.confidence)}`,
       }, state.text.slice(s.start, s.end));
       mark.dataset.suggestion = s.suggestion;
       mark.dataset.tip = "spun";
