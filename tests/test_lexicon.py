@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -602,3 +603,19 @@ def test_a_listed_term_is_the_original_without_the_curators_notes() -> None:
 
     terms = load_terms()
     assert all(t in terms for p, e, _n in _plain_rows() if (t := listed_term(p, e)) is not None)
+
+
+def test_a_missing_or_damaged_shipped_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+    import importlib.resources
+
+    from unspin.errors import ResourceError, shipped_text
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "bad.txt.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "data" / "good.txt.gz").write_bytes(gzip.compress("héllo\n".encode()))
+    monkeypatch.setattr(importlib.resources, "files", lambda _pkg: tmp_path)
+    assert shipped_text("good.txt.gz", "make good") == "héllo\n"
+    for name in ("bad.txt.gz", "absent.txt"):
+        with pytest.raises(ResourceError, match=rf"data/{name} is missing or damaged.*rebuild it with: make x"):
+            shipped_text(name, "make x")

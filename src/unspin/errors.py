@@ -14,7 +14,7 @@ and exits with code 2; the server maps each class to an HTTP status.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError", "ResourceError", "StoreError", "UnspinError", "missing_extra", "shipped_text"]
+__all__ = ["ConfigError", "InputError", "ResourceError", "StoreError", "UnspinError", "damaged", "missing_extra", "shipped_text"]
 
 
 class UnspinError(Exception):
@@ -45,13 +45,20 @@ def missing_extra(extra: str, module: str) -> ResourceError:
 
 
 def shipped_text(name: str, rebuild: str) -> str:
-    """The text of ``data/<name>`` shipped inside the package; a :class:`ResourceError`
-    saying how to get it back (``rebuild``: the command that builds it) if it is missing."""
+    """The text of ``data/<name>`` shipped inside the package (gunzipped for a ``.gz`` name);
+    a :class:`ResourceError` saying how to get it back (``rebuild``: the command that
+    builds it) if it is missing or damaged."""
+    import gzip
+    import zlib
     from importlib import resources
 
     try:
-        return (resources.files("unspin") / "data" / name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ResourceError(
-            f"The shipped word list data/{name} is missing. Reinstall unspin, or rebuild it with: {rebuild}"
-        ) from exc
+        raw = (resources.files("unspin") / "data" / name).read_bytes()
+        return (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        raise ResourceError(damaged(name, rebuild)) from exc
+
+
+def damaged(name: str, rebuild: str) -> str:
+    """The message for a shipped ``data/<name>`` that is missing or damaged."""
+    return f"The shipped data/{name} is missing or damaged. Reinstall unspin, or rebuild it with: {rebuild}"

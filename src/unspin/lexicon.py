@@ -11,7 +11,6 @@ draw from one thesaurus while the restorer uses others.
 from __future__ import annotations
 
 import csv
-import gzip
 import math
 import os
 import re
@@ -302,14 +301,8 @@ def _web_frequencies() -> dict[str, float]:
     """wordfreq's English word frequencies (its "best" list; ``get_frequency_dict("en")``),
     read from the shipped copy (``data/wordfreq_en.txt.gz``, ``scripts/build_wordfreq.py``):
     line k holds the words of frequency ``10 ** (-k / 100)``."""
-    try:
-        raw = (resources.files("unspin") / "data" / "wordfreq_en.txt.gz").read_bytes()
-        lines = gzip.decompress(raw).decode("utf-8").split("\n")
-    except (OSError, ValueError) as exc:
-        raise ResourceError("The shipped word frequencies data/wordfreq_en.txt.gz are missing or damaged. "
-                            "Reinstall unspin, or rebuild them with: make wordfreq") from exc
     freqs: dict[str, float] = {}
-    for index, line in enumerate(lines):
+    for index, line in enumerate(shipped_text("wordfreq_en.txt.gz", "make wordfreq").split("\n")):
         if line:
             freqs.update(dict.fromkeys(line.split(" "), 10 ** (-index / 100)))  # wordfreq's cB_to_freq(-index)
     return freqs

@@ -14,12 +14,10 @@ The indefinite article agrees with the sound a word starts with ("an hour",
 
 from __future__ import annotations
 
-import gzip
 import os
 from functools import lru_cache
-from importlib import resources
 
-from .errors import ResourceError, shipped_text
+from .errors import ResourceError, damaged, shipped_text
 
 __all__ = [
     "TAG_UPOS", "UPOS_TAGS", "all_inflections", "all_lemmas", "analyses", "forms", "indefinite_article", "inflect",
@@ -57,12 +55,10 @@ _KEPT_TAGS = {
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str]]:
     """Word -> lemmas cell and lemma -> forms cell, as ``scripts/build_inflections.py`` wrote them."""
-    try:
-        ref = resources.files("unspin") / "data" / "inflections.tsv.gz"
-        words, lemmas, bases, forms_ = gzip.decompress(ref.read_bytes()).decode("utf-8").rstrip("\n").split("\n\n")
-    except (OSError, ValueError) as exc:
-        raise ResourceError("The shipped inflection table data/inflections.tsv.gz is missing or damaged. "
-                            "Reinstall unspin, or rebuild it with: make inflections") from exc
+    blocks = shipped_text("inflections.tsv.gz", "make inflections").rstrip("\n").split("\n\n")
+    if len(blocks) != 4:
+        raise ResourceError(damaged("inflections.tsv.gz", "make inflections"))
+    words, lemmas, bases, forms_ = blocks
     return dict(zip(words.split("\n"), lemmas.split("\n"))), dict(zip(bases.split("\n"), forms_.split("\n")))
 
 
