@@ -27,9 +27,10 @@ Usage: python scripts/build_inflections.py [--out PATH]
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
 from pathlib import Path
+
+from _shipped import write_gzip  # scripts/_shipped.py
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,9 +72,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data" / "inflections.tsv.gz")
     a = ap.parse_args()
     text = derive()
-    # mtime 0: the same tables give the same bytes
-    with gzip.GzipFile(a.out, "wb", compresslevel=9, mtime=0) as fh:
-        fh.write(text.encode("utf-8"))
+    write_gzip(a.out, text)
     print(f"wrote {a.out} ({text.count(chr(10)) - 2} lines, {a.out.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
 
 

@@ -16,9 +16,10 @@ Usage: python scripts/build_wordfreq.py [--out PATH]
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
 from pathlib import Path
+
+from _shipped import write_gzip  # scripts/_shipped.py
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,8 +41,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data" / "wordfreq_en.txt.gz")
     a = ap.parse_args()
     text = derive()
-    with gzip.GzipFile(a.out, "wb", compresslevel=9, mtime=0) as fh:  # mtime 0: same data, same bytes
-        fh.write(text.encode("utf-8"))
+    write_gzip(a.out, text)
     print(f"wrote {a.out} ({len(text.split())} words, {a.out.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
 
 
