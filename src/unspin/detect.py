@@ -23,14 +23,14 @@ from .doc import WORD, Doc, Span, Token
 from .lexicon import Fingerprint, load_fingerprints, load_lexicon
 from .morph import analyses, indefinite_article
 from .restore import apply_case, opens_clause
-from .tokenize import token_ends
+from .tokenize import WORD_PATTERN, token_ends
 
 __all__ = ["DetectorModel", "FingerprintMatcher", "doc_features", "load_detector", "shipped_matcher"]
 
 # the longest listed phrase is 15 tokens ("precision (acc), qualification (spe), ...")
 _MAX_FP_TOKENS = 16
-# a phrase of word tokens and single spaces (the tokenizer's word pattern)
-_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*(?: [^\W\d_]+(?:[-'’][^\W\d_]+)*)*")
+# a phrase of word tokens and single spaces
+_WORDS = re.compile(f"{WORD_PATTERN}(?: {WORD_PATTERN})*")
 
 
 def _joined(text: str, toks: Sequence[Token]) -> str | None:

@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 from .doc import NUMBER, PUNCT, SYMBOL, WORD, Doc, Token
 
-__all__ = ["line_breaks", "token_ends", "tokenize"]
+__all__ = ["WORD_PATTERN", "line_breaks", "token_ends", "tokenize"]
 
-# Words keep inner apostrophes and hyphens ("Kazakhstan's", "don't", "six-nation"):
-# the language model's vocabulary has such words whole.
+#: A word token: letters with inner apostrophes and hyphens ("Kazakhstan's",
+#: "don't", "six-nation"): the language model's vocabulary has such words whole.
+WORD_PATTERN = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 # A web address, e-mail address, @handle, #hashtag or HTML/XML tag is one
 # symbol token: spinners pass it through, and its parts ("news" in
 # bbc.co.uk/news, "class" in <p class="lead">) must never be edited, counted
@@ -29,7 +30,7 @@ _TOKEN_RE = re.compile(
            | (?<![\w.+-])[\w.+-]+@[^\W_](?:[\w-]*\w)?(?:\.[^\W_](?:[\w-]*\w)?)+
            | (?<![\w@#])[@#][^\W\d_]\w*)
   | (?P<number>\d+(?:[.,:/]\d+)*%?)
-  | (?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)
+  | (?P<word>""" + WORD_PATTERN + r""")
   | (?P<punct>[.!?]+|[,;:()\[\]{}"“”‘’'«»\-–—…/])
   | (?P<symbol>\S)
     """,
