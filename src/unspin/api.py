@@ -245,7 +245,7 @@ def restore(
     edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt, thesauri)
     # a listed phrase whose list gives no usable original is flagged by check, not edited
     chosen = _merge([e for e in edits if e.confidence >= min_confidence],
-                    [f for f in fps if f.confidence >= min_confidence and f.suggestion != f.text])
+                    [f for f in fps if f.confidence >= min_confidence and f.changes])
     return Restoration(_splice(text, chosen), tuple(chosen), scorer)
 
 

@@ -160,7 +160,7 @@ _UNKNOWN = "original unknown"
 def _shown_original(span: Span) -> str:
     """A span's suggestion as the report shows it: a listed phrase whose list gives
     no usable original is flagged with its own text as the suggestion."""
-    return _UNKNOWN if span.suggestion == span.text else span.suggestion
+    return span.suggestion if span.changes else _UNKNOWN
 
 
 

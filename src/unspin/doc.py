@@ -84,6 +84,12 @@ class Span:
     supported: bool = False
     evidence: tuple[tuple[str, object], ...] = ()
 
+    @property
+    def changes(self) -> bool:
+        """Does the suggestion change the text? Not for a listed phrase whose list gives
+        no usable original: ``check`` flags it, ``restore`` leaves it as written."""
+        return self.suggestion != self.text
+
     def to_dict(self, explain: bool = False) -> dict[str, object]:
         """The JSON object of the CLI contract; with ``explain``, also ``evidence`` and its ``reason`` in words."""
         out: dict[str, object] = {
@@ -114,7 +120,7 @@ class Span:
                          + (f", found in {ev['papers']:,} papers)" if ev.get("papers") else ")"))
             if "listed_original" in ev:
                 parts.append(f"the list gives the original as \"{ev['listed_original']}\""
-                             + (", too unsure to restore" if self.suggestion == self.text else ""))
+                             + (", too unsure to restore" if not self.changes else ""))
             return "; ".join(parts)
         gain = ev.get("lm_gain")
         if isinstance(gain, float):
