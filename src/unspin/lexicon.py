@@ -487,7 +487,7 @@ def _restoration_of(phrase: str, expected: str) -> tuple[str | None, bool]:
     while (m := _NOTE.search(s)) is not None:
         s = _without_group(s, m.start(), ")")
     for open_, close in (("[", "]"), ("(", ")")):
-        if open_ in phrase and open_ == "[":
+        if open_ == "[" and "[" in phrase:  # "[c=o] bunches": the brackets are the phrase's own
             continue
         k = 0
         while (k := s.find(open_, k)) >= 0:
@@ -526,16 +526,21 @@ def plain_phrase(cell: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _listed_phrase(cell: str) -> str | None:
+    """:func:`plain_phrase`, lower-cased and single-spaced: how fingerprints and terms key it."""
+    plain = plain_phrase(cell)
+    return None if plain is None else re.sub(r"\s+", " ", plain.strip().lower())
+
+
 def _plain_rows() -> Iterator[tuple[str, str, int]]:
     """(phrase, expected, papers) of the list's plain rows of two words or more
     whose expected text differs (the phrase lower-cased and single-spaced)."""
     for row in _pps_rows():
         if len(row) < 3:
             continue
-        plain = plain_phrase(row[0])
-        if plain is None:
+        phrase = _listed_phrase(row[0])
+        if phrase is None:
             continue
-        phrase = re.sub(r"\s+", " ", plain.strip().lower())
         expected = row[1].strip()
         if " " not in phrase or not expected or phrase == expected.lower():
             continue
@@ -586,9 +591,9 @@ def load_terms() -> frozenset[tuple[str, ...]]:
     """
     out: set[tuple[str, ...]] = set()
     for row in _pps_rows():
-        plain = plain_phrase(row[0]) if len(row) >= 2 else None
-        if plain is not None:
-            term = listed_term(re.sub(r"\s+", " ", plain.strip().lower()), row[1])
+        phrase = _listed_phrase(row[0]) if len(row) >= 2 else None
+        if phrase is not None:
+            term = listed_term(phrase, row[1])
             if term:
                 out.add(term)
     return frozenset(out | plural_terms(out))
