@@ -6,9 +6,9 @@ import unspin
 def test_all_is_exact_and_sorted() -> None:
     assert unspin.__all__ == sorted(unspin.__all__)
     assert set(unspin.__all__) == {
-        "ConfigError", "Doc", "GoldEdit", "InputError", "Report", "ResourceError", "Restoration",
+        "Comparison", "ConfigError", "Doc", "GoldEdit", "InputError", "Report", "ResourceError", "Restoration",
         "Span", "SpinResult", "StoreError", "Token", "UnspinError", "__version__", "check",
-        "restore", "spin", "tokenize",
+        "compare", "restore", "spin", "tokenize",
     }
     for name in unspin.__all__:
         assert hasattr(unspin, name)

@@ -8,6 +8,7 @@ Example:
 """
 
 from .api import Report, Restoration, check, restore, spin
+from .compare import Comparison, compare
 from .doc import Doc, Span, Token
 from .errors import ConfigError, InputError, ResourceError, StoreError, UnspinError
 from .spin import GoldEdit, SpinResult
@@ -16,6 +17,7 @@ from .tokenize import tokenize
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "ConfigError",
     "Doc",
     "GoldEdit",
@@ -30,6 +32,7 @@ __all__ = [
     "UnspinError",
     "__version__",
     "check",
+    "compare",
     "restore",
     "spin",
     "tokenize",

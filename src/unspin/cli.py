@@ -9,6 +9,7 @@ import functools
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -240,6 +241,113 @@ def spin(
         sys.stdout.write(result.text)
         if not result.text.endswith("\n"):
             sys.stdout.write("\n")
+
+
+@app.command()
+@_errors_to_exit
+def compare(
+    spun: str | None = typer.Argument(None, help="The spun text: a file, or - for standard input."),
+    original: str | None = typer.Argument(None, help="The text it was spun from (a file)."),
+    pairs: str | None = typer.Option(None, "--pairs", help="Instead of two files: a JSON Lines file of "
+                                     "{\"spun\": ..., \"original\": ...} objects, measured together."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: the figures, every substitution and every edit."),
+    no_fingerprints: bool = NoFp,
+    scorer: str = Scorer,
+    no_adapt: bool = NoAdapt,
+    min_confidence: float = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence",
+                                         help="Apply only edits at least this sure (as restore does)."),
+) -> None:
+    """Measure the restoration of a spun text whose original you have.
+
+    Restores the spun text as 'unspin restore' does, then aligns it with the
+    original: word error rate before and after, every substitution the
+    spinner made (restored, partly, wrong or missed) and every edit (right,
+    wrong, or harm: it changed words the spinner had left alone).
+
+    Example: unspin compare spun.txt original.txt ; unspin compare --json --pairs pairs.jsonl
+    """
+    from .compare import compare_many, read_pairs
+    from .errors import InputError
+
+    if pairs is not None:
+        if spun is not None or original is not None:
+            raise InputError("Give either two files (SPUN ORIGINAL) or --pairs FILE, not both.")
+        todo = read_pairs(_read(pairs), repr(pairs))
+    elif spun is None or original is None:
+        raise InputError("Give the spun text and its original: unspin compare SPUN ORIGINAL (or --pairs FILE.jsonl).")
+    else:
+        if original == "-":
+            raise InputError("Only the spun text can come from standard input; give the original as a file.")
+        todo = [(_read(spun), _read(original))]
+    err = Console(stderr=True)
+    with Progress(TextColumn("comparing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                  transient=True, disable=len(todo) < 2 or not err.is_terminal) as bar:
+        task = bar.add_task("compare", total=len(todo))
+        result = compare_many(todo, progress=lambda done: bar.update(task, completed=done),
+                              fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt,
+                              min_confidence=min_confidence)
+    if len(todo) == 1:
+        _language_note(todo[0][0])
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    _print_comparison(result, todo[0][0] if len(todo) == 1 else None)
+
+
+_VERDICT_STYLE = {"restored": "green", "partly": "yellow", "wrong": "yellow", "missed": "bold red", "harm": "magenta"}
+
+
+def _print_comparison(result: Any, spun: str | None) -> None:
+    """The figures of a comparison; with the one ``spun`` text, also that text marked up."""
+    con = _out()
+    subs, edits = result.substitution_counts(), result.edit_counts()
+    con.print(Text.assemble(
+        ("compared: ", "bold"), f"{result.texts:,} text{'s' if result.texts != 1 else ''}, {result.words:,} words of "
+        f"original, {subs['total']:,} substitutions by the spinner"))
+    con.print(Text.assemble(("word error rate ", "bold"), f"{result.wer_before:.3f} -> {result.wer_after:.3f}   ",
+                            (f"{result.errors_removed:.0%} of the spinner's errors removed", "bold")))
+    con.print(Text.assemble(
+        ("substitutions: ", "bold"), (f"{subs['restored']:,} restored", "green"), ", ",
+        (f"{subs['partly']:,} partly", "yellow"), ", ", (f"{subs['wrong']:,} wrong", "yellow"), ", ",
+        (f"{subs['missed']:,} missed", "bold red")))
+    con.print(Text.assemble(
+        ("unspin's edits: ", "bold"), (f"{edits['right']:,} right", "green"), ", ",
+        (f"{edits['wrong']:,} wrong original", "yellow"), ", ",
+        (f"{edits['harm']:,} changed words the spinner had left alone", "magenta")))
+    if spun is not None:
+        marks = [(s.start, s.end, s.verdict, s.suggestion, s.original) for s in result.substitutions]
+        marks += [(e.edit.start, e.edit.end, "harm", e.edit.suggestion, None) for e in result.edits
+                  if e.verdict == "harm"]
+        body = Text()
+        pos = 0
+        for start, end, verdict, suggestion, orig in sorted(marks, key=lambda m: (m[0], m[1])):
+            if start < pos:
+                continue
+            body.append(spun[pos:start])
+            body.append(spun[start:end] or "^", style=_VERDICT_STYLE[verdict])  # ^: the spinner dropped words here
+            orig = "-" if orig == "" else orig  # -: the spinner added these words
+            if verdict == "harm":
+                body.append(f" [{suggestion}]", style="magenta")
+            elif verdict == "restored":
+                body.append(f" [{orig}]", style="green")
+            elif verdict == "missed":
+                body.append(f" [{orig}]", style="dim")
+            else:
+                body.append(f" [{suggestion or '-'} | {orig}]", style="yellow")
+            pos = max(pos, end)
+        body.append(spun[pos:])
+        con.print(body)
+        con.print(Text("green = restored [original], yellow = partly or wrong [unspin's | original], "
+                       "red = missed [original], magenta = changed though not spun [unspin's]; "
+                       "[-] = words the spinner added, ^ = words it dropped", style="dim"))
+    missed = Counter((s.text.lower(), s.original) for s in result.substitutions if s.verdict == "missed")
+    if missed:
+        table = Table(title="missed substitutions, most frequent first")
+        for name, justify in (("spun", "left"), ("original", "left"), ("times", "right")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for (seen, orig), n in missed.most_common(10):
+            table.add_row(Text(seen, style="red"), Text(orig, style="green"), f"{n:,}")
+        con.print(table)
 
 
 @app.command("eval")
