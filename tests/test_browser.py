@@ -257,3 +257,28 @@ def test_a_listed_phrase_without_a_usable_original_says_so(page: Any) -> None:
     assert "original unknown" in mark.get_attribute("aria-label")
     mark.hover()
     assert "no usable original" in page.text_content("#tip")
+
+
+def test_compared_with_the_original_the_user_gives(page: Any) -> None:
+    from unspin.compare import compare
+
+    original = ("Officials said that the law enforcement officers used artificial intelligence to quell violent unrest. "
+                "The law enforcement chief said the situation was under control.")
+    check(page)
+    assert page.locator("#compared").is_hidden()  # no original given: no comparison
+    page.click("#original-box summary")
+    page.fill("#original", original)
+    page.click("#check")
+    page.wait_for_selector("#compared:not([hidden])")
+    c = compare(SPUN, original)
+    stats = page.text_content("#compared-stats")
+    assert f"{c.wer_before:.3f} → {c.wer_after:.3f}" in stats
+    assert f"{len(c.substitutions)} substitutions by the spinner: {c.substitution_counts()['restored']} restored" in stats
+    rows = page.locator("#compared-table tbody tr")
+    harm = sum(1 for e in c.edits if e.verdict == "harm")
+    assert rows.count() == len(c.substitutions) + harm
+    first = rows.first.locator("td")
+    assert first.nth(0).text_content() == c.substitutions[0].text
+    assert first.nth(1).text_content() == c.substitutions[0].original
+    page.click("#clear")
+    assert page.locator("#compared").is_hidden()

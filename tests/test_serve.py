@@ -86,9 +86,23 @@ def test_restore_mirrors_the_python_api(client: TestClient) -> None:
     assert "law enforcement" in data["text"]
 
 
+def test_compare_mirrors_the_python_api(client: TestClient) -> None:
+    from unspin.compare import compare
+
+    original = "Officials said that the law enforcement officers used artificial intelligence to quell violent unrest."
+    res = client.post("/api/compare", json={"spun": SPUN, "original": original})
+    assert res.status_code == 200, res.text
+    assert res.json() == json.loads(json.dumps(compare(SPUN, original).to_dict()))
+    assert res.json()["substitutions"]["total"] == 3
+    assert_error(client.post("/api/compare", json={"spun": SPUN, "original": " "}), 400, "original is empty")
+    assert_error(client.post("/api/compare", json={"spun": SPUN}), 422, "original")
+    assert_error(client.post("/api/compare", json={"spun": "  ", "original": original}), 400, "empty")
+
+
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert set(schema["paths"]) == {"/api/check", "/api/restore", "/api/trace", "/api/text", "/api/health"}
+    assert set(schema["paths"]) == {"/api/check", "/api/restore", "/api/compare", "/api/trace", "/api/text",
+                                    "/api/health"}
     check_in = schema["components"]["schemas"]["CheckRequest"]["properties"]
     assert set(check_in) == {"text", "fingerprints", "min_confidence", "explain"}
     assert "413" in schema["paths"]["/api/check"]["post"]["responses"]

@@ -5,6 +5,7 @@ objects as the CLI's ``--json``::
 
     POST /api/check    {"text", "fingerprints", "min_confidence", "explain"} -> Report.to_dict()
     POST /api/restore  {"text", "fingerprints", "min_confidence", "explain"} -> Restoration.to_dict()
+    POST /api/compare  {"spun", "original", "fingerprints", "min_confidence"} -> Comparison.to_dict()
     POST /api/trace    {"text", "top"} -> {"matches": [...]}   (needs --index)
     POST /api/text     {"name", "data": base64 bytes} -> {"text", "note"}  (a dropped PDF's text)
     GET  /api/health   -> {"status": "ok", ...}
@@ -46,6 +47,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
 
 from . import __version__, api, readers
+from .compare import compare as compare_texts
 from .errors import ConfigError, InputError, ResourceError, StoreError, UnspinError
 
 __all__ = ["ERROR_STATUS", "ServeConfig", "TraceIndex", "create_app", "open_index", "run", "running"]
@@ -187,6 +189,52 @@ class RestoreOut(BaseModel):
     text: str = Field(description="The input with every edit applied; all else unchanged.")
     scorer: str
     edits: list[SpanOut]
+
+
+class CompareRequest(BaseModel):
+    spun: str = Field(description="The spun text, as a JSON string.")
+    original: str = Field(description="The text it was spun from.")
+    fingerprints: bool = Field(True, description="Also restore known tortured phrases.")
+    min_confidence: float = Field(api.DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0,
+                                  description="Apply only edits at least this sure.")
+
+
+class CountsOut(BaseModel):
+    total: int
+    restored: int | None = None
+    partly: int | None = None
+    wrong: int
+    missed: int | None = None
+    right: int | None = None
+    harm: int | None = None
+
+
+class SubstitutionOut(BaseModel):
+    start: int = Field(description="Offset of the spinner's words in the spun text (end = start where it dropped "
+                                   "words).")
+    end: int
+    text: str = Field(description="The spun words: spun[start:end].")
+    original: str = Field(description="The original's words there (empty where the spinner added words).")
+    suggestion: str | None = Field(description="What unspin wrote over them, or null.")
+    verdict: str = Field(description='"restored", "partly", "wrong" or "missed".')
+
+
+class JudgedOut(SpanOut):
+    verdict: str = Field(description='"right", "wrong" (not the original) or "harm" (changed words the spinner '
+                                     'had left alone).')
+
+
+class CompareOut(BaseModel):
+    texts: int
+    words: int = Field(description="Words of the original.")
+    wer_before: float = Field(description="Word error rate of the spun text against the original (case ignored).")
+    wer_after: float = Field(description="... of the restored text.")
+    errors_removed: float = Field(description="Share of the spinner's word errors the restoration removed.")
+    substitutions: CountsOut
+    edits: CountsOut
+    substitution_list: list[SubstitutionOut]
+    edit_list: list[JudgedOut]
+    restored_text: str
 
 
 class PassageOut(BaseModel):
@@ -468,6 +516,15 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
     async def restore(req: CheckRequest) -> dict[str, Any]:
         """Replace spun phrases by their likely originals (``unspin.restore``)."""
         return await mirror(api.restore, req)
+
+    @app.post("/api/compare", response_model=CompareOut, response_model_exclude_unset=True, responses=_ERRORS,
+              tags=["api"])
+    async def compare(req: CompareRequest) -> dict[str, Any]:
+        """Restore the spun text and measure the restoration against its known original (``unspin.compare``)."""
+        spun, original = _unicode_text(req.spun), _unicode_text(req.original)
+        result = await workers.run(lambda: compare_texts(spun, original, fingerprints=req.fingerprints,
+                                                         min_confidence=req.min_confidence))
+        return result.to_dict()
 
     @app.post("/api/text", response_model=TextOut, responses=_ERRORS, tags=["api"])
     async def file_text(req: TextRequest) -> dict[str, Any]:

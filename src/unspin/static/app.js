@@ -1,4 +1,4 @@
-// unspin page: plain JS over the JSON API (/api/check, /api/restore, /api/trace).
+// unspin page: plain JS over the JSON API (/api/check, /api/restore, /api/compare, /api/trace).
 "use strict";
 
 (function () {
@@ -209,6 +209,42 @@
     $("sources").hidden = matches.length === 0;
   }
 
+  // what the spinner changed, measured against the original the user gave (unspin compare)
+  const VERDICT_WORDS = {
+    restored: "restored", partly: "partly restored", wrong: "wrong original", missed: "missed",
+    harm: "changed, though not spun",
+  };
+
+  function renderCompared(c) {
+    const box = $("compared");
+    if (!c) { box.hidden = true; return; }
+    const s = c.substitutions, e = c.edits;
+    $("compared-stats").textContent =
+      `Word error rate ${c.wer_before.toFixed(3)} → ${c.wer_after.toFixed(3)}: ` +
+      `${pct(c.errors_removed)} of the spinner's changes undone. ` +
+      `${s.total} substitution${s.total === 1 ? "" : "s"} by the spinner: ${s.restored} restored, ` +
+      `${s.partly} partly, ${s.wrong} wrong, ${s.missed} missed. ` +
+      `unspin's ${e.total} edit${e.total === 1 ? "" : "s"}: ${e.right} right, ${e.wrong} wrong, ` +
+      `${e.harm} changed words the spinner had left alone.`;
+    const rows = [
+      ...c.substitution_list.map((x) => ({ at: x.start, spun: x.text || "(dropped)", original: x.original || "(added)",
+                                            wrote: x.suggestion === null ? "—" : x.suggestion, verdict: x.verdict })),
+      ...c.edit_list.filter((x) => x.verdict === "harm").map((x) => ({ at: x.start, spun: x.text, original: x.text,
+                                                                     wrote: x.suggestion, verdict: "harm" })),
+    ].sort((a, b) => a.at - b.at);
+    const top = 60;
+    $("compared-table").tBodies[0].replaceChildren(...rows.slice(0, top).map((r) => {
+      const tr = el("tr");
+      tr.append(el("td", {}, r.spun), el("td", { class: "orig" }, r.original), el("td", {}, r.wrote),
+                el("td", { class: `v-${r.verdict}` }, VERDICT_WORDS[r.verdict]));
+      return tr;
+    }));
+    const more = $("compared-more");
+    more.hidden = rows.length <= top;
+    more.textContent = rows.length > top ? `${rows.length - top} more rows (the JSON API gives them all).` : "";
+    box.hidden = false;
+  }
+
   // ---------------------------------------------------------------- tooltip (hover, focus and tap)
 
   // the span's evidence in words, as the server words it for `unspin check --explain` too
@@ -309,8 +345,12 @@
       const traced = state.health && state.health.index_loaded && text.trim()
         ? post("/api/trace", { text, top: 5 }).catch(() => ({ matches: [] }))
         : Promise.resolve({ matches: [] });
-      const [report, restoration, trace] = await Promise.all([
-        post("/api/check", body), post("/api/restore", body), traced,
+      const original = $("original").value;
+      const compared = original.trim()
+        ? post("/api/compare", { spun: text, original, fingerprints: true })
+        : Promise.resolve(null);
+      const [report, restoration, trace, comparison] = await Promise.all([
+        post("/api/check", body), post("/api/restore", body), traced, compared,
       ]);
       state.text = text;
       state.report = report;
@@ -319,6 +359,7 @@
       render();
       renderSubs();
       renderSources(trace.matches);
+      renderCompared(comparison);
       result.hidden = false;
       copied.textContent = "";
     } catch (err) {
@@ -396,6 +437,7 @@
     clearError();
     result.hidden = true;
     $("sources").hidden = true;
+    $("compared").hidden = true;
     input.focus();
   });
   showSpun.addEventListener("click", () => { state.view = "spun"; render(); });
