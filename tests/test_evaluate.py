@@ -25,6 +25,10 @@ def test_quick_eval_runs_and_reports_everything() -> None:
     assert e["words_per_second"] > 0
     assert "baseline_fingerprints" in e
     assert 0.0 <= r["clean"]["changed_word_share"] < 0.05
+    # unspin compare's verdicts, summed over the documents: they add up, and a spin at 30% has substitutions
+    sb, ed = e["substitutions"], e["edits"]
+    assert sb["total"] == sb["restored"] + sb["partly"] + sb["wrong"] + sb["missed"] > 0
+    assert ed["total"] == ed["right"] + ed["wrong"] + ed["harm"]
 
 
 def test_cli_eval_quick_json(tmp_path) -> None:  # type: ignore[no-untyped-def]

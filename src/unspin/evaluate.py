@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from . import api
+from .api import Restoration
+from .compare import judge
 from .errors import InputError
 from .lexicon import load_lexicon
 from .restore import RestoreConfig
@@ -180,6 +182,7 @@ class _Counts:
     words: int = 0
     seconds: float = 0.0
     probs: list[float] = field(default_factory=list)
+    verdicts: dict[str, dict[str, int]] = field(default_factory=dict)  # unspin.compare's counts, summed
 
 
 def _analyse(text: str, cfg: EvalConfig) -> tuple[list[Any], list[Any], float, str]:
@@ -279,6 +282,11 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
             c.n_gold += len(gold)
             c.tp_gold += sum(1 for g in gold if any(_overlaps(s, g) for s in pred))
             c.probs.append(p)
+            judged = judge(res.text, d.text, Restoration(restored, tuple(chosen)))
+            for key, counts in (("substitutions", judged.substitution_counts()), ("edits", judged.edit_counts())):
+                into = c.verdicts.setdefault(key, {})
+                for verdict, n in counts.items():
+                    into[verdict] = into.get(verdict, 0) + n
             if fp_screen is not None:
                 t1 = time.perf_counter()
                 fps = fp_screen(tokenize(res.text))
@@ -304,6 +312,9 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
             "wer_after": wa,
             "errors_removed": (wb - wa) / wb if wb else 0.0,
             "words_per_second": c.words / max(1e-9, c.seconds),
+            # each substitution and edit judged against the original, as `unspin compare` does
+            "substitutions": c.verdicts.get("substitutions", {}),
+            "edits": c.verdicts.get("edits", {}),
         }
         if fp_screen is not None:
             fprec = fp_tp / max(1, fp_pred)
