@@ -293,7 +293,8 @@ def compare_many(
 ) -> Comparison:
     """:func:`compare` over many ``(spun, original)`` pairs; the totals pool every text's
     words and errors (a long text weighs more), and the lists hold every text's items
-    (one pair gives :func:`compare`'s own result, restored text and all). ``progress`` is called with the number of pairs done after each."""
+    (one pair gives :func:`compare`'s own result, restored text and all). ``progress``
+    is called with the number of pairs done after each."""
     words = before = after = texts = 0
     subs: list[Substitution] = []
     edits: list[Judged] = []
