@@ -282,3 +282,14 @@ def test_compared_with_the_original_the_user_gives(page: Any) -> None:
     assert first.nth(1).text_content() == c.substitutions[0].original
     page.click("#clear")
     assert page.locator("#compared").is_hidden()
+
+
+def test_tooltip_names_the_alternatives(page: Any) -> None:
+    text = ("Officials mentioned that the nation would assist the folks who face a lethal exterior force. "
+            "The navy alliance mentioned it will assist the nation in opposition to the exterior threat. "
+            "The folks of the nation mentioned they need help with the lethal attacks.")
+    spans = api.check(text).spans
+    k = next(i for i, s in enumerate(spans) if s.alternatives)
+    check(page, text)
+    page.locator("#doc mark.sp").nth(k).hover()
+    assert f"or perhaps: {', '.join(spans[k].alternatives)}" in page.text_content("#tip")

@@ -177,14 +177,17 @@ def test_explain_adds_the_evidence_of_each_span_and_only_then(tmp_path: Path, co
     f = tmp_path / "a.txt"
     f.write_text(EXPLAINED, encoding="utf-8")
     plain = json.loads(runner.invoke(app, [command, "--json", str(f)]).stdout)
-    assert all("evidence" not in s for s in plain[key])  # the contract is unchanged without --explain
+    assert all("evidence" not in s and "alternatives" not in s for s in plain[key])  # unchanged without --explain
     res = runner.invoke(app, [command, "--json", "--explain", str(f)])
     assert res.exit_code == 0
     spans = json.loads(res.stdout)[key]
     assert {s["source"] for s in spans} == {"model", "fingerprint"}
     for s in spans:
         ev = s["evidence"]
+        assert isinstance(s["alternatives"], list) and s["suggestion"] not in s["alternatives"]
+        assert len(s["alternatives"]) <= 3 and all(isinstance(a, str) and a for a in s["alternatives"])
         if s["source"] == "fingerprint":
+            assert s["alternatives"] == []
             assert ev["papers"] == load_fingerprints()[s["text"].lower()].papers > 0
         else:
             assert isinstance(ev["lm_gain"], float) and ev["channel"] < 0
@@ -219,3 +222,18 @@ def test_reason_names_the_absent_original() -> None:
     assert "never uses" not in Span(0, 9, "mentioned", "said", 0.8, "model", evidence=(("lm_gain", 1.0),)).reason()
     # --json --explain carries the same words
     assert span.to_dict(explain=True)["reason"] == why and "reason" not in span.to_dict()
+
+
+def test_explain_shows_the_alternatives_of_a_span(tmp_path: Path) -> None:
+    import unspin
+
+    text = ("Officials mentioned that the nation would assist the folks who face a lethal exterior force. "
+            "The navy alliance mentioned it will assist the nation in opposition to the exterior threat. "
+            "The folks of the nation mentioned they need help with the lethal attacks.")
+    spans = [s for s in unspin.check(text).spans if s.alternatives]
+    assert spans, "this sentence has a span with near-equal originals"
+    f = tmp_path / "a.txt"
+    f.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["check", "--explain", str(f)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    assert f"(or: {', '.join(spans[0].alternatives)})" in res.stdout.split("why each span was flagged", 1)[1]

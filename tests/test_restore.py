@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from unspin import restore
 from unspin.lexicon import CLOSED_CLASS_WORDS
 from unspin.morph import indefinite_article, inflect
-from unspin.restore import RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode, opens_clause
+from unspin.restore import _RIVALS, RestoreConfig, Restorer, _Sentence, apply_case, brute_force_decode, opens_clause
 from unspin.tokenize import tokenize
 
 
@@ -664,3 +664,30 @@ def test_an_original_the_seen_word_derives_from_keeps_its_frequency_advantage() 
     assert green.unigram > zipf  # commoner: the discount would apply
     assert x - y == pytest.approx(RestoreConfig().unigram_discount * (green.unigram - zipf))
     assert all(x == y for x, y in pairs.values())
+
+
+def test_alternatives_are_the_close_runners_up_of_each_edit() -> None:
+    r = Restorer()
+    doc = tokenize("The nation said it would assist the folks who face the lethal exterior force.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    arcs = r.arcs(sent, 0.3, None)
+    chosen, _score = r.decode(sent, arcs, 0.3)
+    assert chosen
+    wide = r.alternatives(sent, arcs, chosen, limit=16, within=50.0)
+    close = r.alternatives(sent, arcs, chosen)  # at most 3, within 1.5 log10
+    assert len(wide) == len(close) == len(chosen)
+    best = r._path_words(sent, chosen)
+    base = sum(r._path_score([w for ws in best for w in ws]))
+    for arc, many, few in zip(chosen, wide, close):
+        rivals = {b.words: b for b in arcs[arc.i] if b.length == arc.length}
+        assert arc.words not in many and len(set(many)) == len(many) <= _RIVALS
+        gaps = []
+        for words in many:  # each is another original of the same span, scored as documented
+            b = rivals[words]
+            path = list(best)
+            path[arc.i] = list(words)
+            gaps.append(sum(r._path_score([w for ws in path for w in ws])) + b.cost - arc.cost - base)
+            assert not all(w in CLOSED_CLASS_WORDS for w in words)  # every seen word here has content
+        assert gaps == sorted(gaps, reverse=True)  # best first
+        assert list(few) == [w for w, g in zip(many, gaps) if g >= -1.5][:3]
+    assert any(close), "a span with near-equal originals ('assist': help, assistance, aid) has alternatives"

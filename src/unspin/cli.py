@@ -150,9 +150,10 @@ def check(
     if explain and report.spans:
         con.print(Text("why each span was flagged", style="bold"))
         for s in report.spans:
+            others = f" (or: {', '.join(s.alternatives)})" if s.alternatives else ""
             con.print(Text.assemble((s.text, _colour(s.confidence)), " -> ",
                                     (_shown_original(s), "cyan" if s.source == "model" else "magenta"),
-                                    f" ({s.confidence:.2f}): {s.reason()}"))
+                                    (others, "cyan"), f" ({s.confidence:.2f}): {s.reason()}"))
 
 
 _UNKNOWN = "original unknown"

@@ -64,7 +64,10 @@ class Span:
     ``text == doc.text[start:end]``. ``source`` is ``"fingerprint"`` (a known
     tortured phrase) or ``"model"`` (found by the noisy-channel restorer).
     ``supported`` is true when the same substitution was found elsewhere in
-    the document (document-level adaptation raised its weight). ``evidence``
+    the document (document-level adaptation raised its weight).
+    ``alternatives`` are a model span's runner-up originals, best first: the
+    sentence reads nearly as likely with them (see
+    :meth:`unspin.restore.Restorer.alternatives`). ``evidence``
     says why, as ``(name, value)`` pairs: for a model span ``lm_gain`` (log10:
     how much likelier the language model finds the sentence with the original),
     ``channel`` (log10 P(seen | original)), ``thesauri`` (the sources linking
@@ -83,6 +86,7 @@ class Span:
     source: str
     supported: bool = False
     evidence: tuple[tuple[str, object], ...] = ()
+    alternatives: tuple[str, ...] = ()  # other likely originals of a model span, best first
 
     @property
     def changes(self) -> bool:
@@ -104,6 +108,7 @@ class Span:
         if explain:  # as JSON reads it back: tuples (hashable spans) become lists
             out["evidence"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.evidence}
             out["reason"] = self.reason()
+            out["alternatives"] = list(self.alternatives)
         return out
 
     def reason(self) -> str:

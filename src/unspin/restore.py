@@ -678,11 +678,7 @@ class Restorer:
         model's part of it alone.
         """
         keep = math.log10(1.0 - rho)
-        out_words: list[list[str]] = [[w] for w in sent.words]
-        for arc in chosen:
-            out_words[arc.i] = list(arc.words)
-            for k in range(arc.i + 1, arc.i + arc.length):
-                out_words[k] = []
+        out_words = self._path_words(sent, chosen)
         best = sum(self._path_score([w for ws in out_words for w in ws]))
         feats = []
         sources = self.config.channel.sources
@@ -733,10 +729,13 @@ class Restorer:
         local: dict[int, float] | None = None,
         screen: bool = False,
         absence: DocumentWords | None = None,
+        alternatives: dict[tuple[int, int], tuple[tuple[str, ...], ...]] | None = None,
     ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
         """Decode every sentence; those starting at a token in ``unchanged`` are
         skipped unless they contain a supported substitution. A ``screen`` pass
-        searches with ``screen_candidates`` and ``screen_beam``."""
+        searches with ``screen_candidates`` and ``screen_beam``. Given an
+        ``alternatives`` dict, each edit's runner-up originals go into it, keyed by
+        (sentence's first token, the edit's slot): see :meth:`alternatives`."""
         cfg = self.config
         limit, width = (cfg.screen_candidates, cfg.screen_beam) if screen else (0, 0)
         found = []
@@ -764,9 +763,52 @@ class Restorer:
                 if self.rescorer is not None:
                     chosen, confs = self.rescore(sent, arcs, chosen, confs)
                     feats = [{} for _ in chosen]
+                if alternatives is not None:
+                    for arc, alts in zip(chosen, self.alternatives(sent, arcs, chosen)):
+                        alternatives[(sent.first, arc.i)] = alts
                 for arc, conf, f in zip(chosen, confs, feats):
                     found.append((sent, arc, conf, f))
         return found
+
+    def alternatives(
+        self, sent: _Sentence, arcs: list[list[Arc]], chosen: list[Arc], limit: int = 3, within: float = 1.5
+    ) -> list[tuple[tuple[str, ...], ...]]:
+        """For each chosen edit, the other originals of the same span that come close
+        (best first, at most ``limit``): the sentence with one of them instead, the rest
+        of the best path kept, is at most ``within`` log10 less likely, language model
+        and channel together. The decoder's choice among near-equals is the weakest part
+        of a restoration ("exterior" -> "foreign" where the original was "external"), so
+        a reader is shown the runners-up too. Only the ``_RIVALS`` channel-best arcs of
+        each span are scored; closed-class words ("an", "the") are no alternative for
+        a phrase with a content word."""
+        best = self._path_words(sent, chosen)
+        base = sum(self._path_score([w for ws in best for w in ws]))
+        out = []
+        for arc in chosen:
+            content = any(w not in CLOSED_CLASS_WORDS for w in arc.seen.split(" "))
+            rivals = sorted((b for b in arcs[arc.i] if b.length == arc.length and b.words != arc.words
+                             and not (content and all(w in CLOSED_CLASS_WORDS for w in b.words))),
+                            key=lambda b: -b.cost)[:_RIVALS]
+            scored = []
+            for b in rivals:
+                path = list(best)
+                path[arc.i] = list(b.words)
+                gap = sum(self._path_score([w for ws in path for w in ws])) + b.cost - arc.cost - base
+                if gap >= -within:
+                    scored.append((gap, b.words))
+            scored.sort(key=lambda sw: -sw[0])
+            out.append(tuple(words for _gap, words in scored[:limit]))
+        return out
+
+    @staticmethod
+    def _path_words(sent: _Sentence, chosen: list[Arc]) -> list[list[str]]:
+        """The words of the best path, slot by slot (an edit's words at its first slot, none at the rest)."""
+        out_words: list[list[str]] = [[w] for w in sent.words]
+        for arc in chosen:
+            out_words[arc.i] = list(arc.words)
+            for k in range(arc.i + 1, arc.i + arc.length):
+                out_words[k] = []
+        return out_words
 
     def _regions(
         self, doc: Doc, found: list[tuple[_Sentence, Arc, float, dict[str, float]]], rho: float, doc_mass: float
@@ -917,7 +959,9 @@ class Restorer:
         self.native = self._use_native(doc)
         topic = self.topic(doc)
         # with adaptation the first pass screens (a narrower search); without, it is the only one
-        found = self._pass(doc, cfg.rho, None, None, topic, screen=cfg.adapt)
+        alternatives: dict[tuple[int, int], tuple[tuple[str, ...], ...]] = {}
+        found = self._pass(doc, cfg.rho, None, None, topic, screen=cfg.adapt,
+                           alternatives=None if cfg.adapt else alternatives)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:
             words = max(doc.words, 1)
@@ -937,15 +981,17 @@ class Restorer:
             absence = None
             if cfg.absence_weight:  # the second pass only: in the screen it raised clean damage
                 absence = DocumentWords((lm_word(t.text) for t in doc.tokens if t.kind == WORD), cfg.absence_shape)
-            found = self._pass(doc, rho, support, unchanged, topic, local, absence=absence)
+            found = self._pass(doc, rho, support, unchanged, topic, local, absence=absence, alternatives=alternatives)
         spans = []
         sources = cfg.channel.sources
         for sent, arc, conf, feats in found:
             toks = sent.tokens[arc.i : arc.i + arc.length]
             start, end = toks[0].start, toks[-1].end
-            suggestion = apply_case(" ".join(arc.words), [t.text for t in toks],
-                                    sentence_start=arc.i == 0 or opens_clause(doc.text, start),
-                                    shouting=sent.shouting)
+            seen_tokens = [t.text for t in toks]
+            opens = arc.i == 0 or opens_clause(doc.text, start)
+            suggestion = apply_case(" ".join(arc.words), seen_tokens, sentence_start=opens, shouting=sent.shouting)
+            others = (apply_case(" ".join(ws), seen_tokens, sentence_start=opens, shouting=sent.shouting)
+                      for ws in alternatives.get((sent.first, arc.i), ()))
             span = Span(
                 start=start,
                 end=end,
@@ -955,10 +1001,14 @@ class Restorer:
                 source="model",
                 supported=(arc.seen, " ".join(arc.words)) in supported,
                 evidence=_evidence(arc, feats, sources),
+                alternatives=tuple(dict.fromkeys(o for o in others if o != suggestion)),
             )
             spans.append((span, feats))
         return spans
 
+
+# the channel-best arcs of a span that Restorer.alternatives scores in context
+_RIVALS = 6
 
 # a name word rarer than this as an English word (wordfreq zipf) marks a name whose
 # parts are aliases ("Nimitz" 2.4; "Court" 5.4 and "House" 5.7 are common words)

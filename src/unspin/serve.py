@@ -175,6 +175,9 @@ class SpanOut(BaseModel):
                           "fingerprint.")
     reason: str | None = Field(None, description="With explain: the evidence in words, as `unspin check --explain` "
                                                  "and the web page say it.")
+    alternatives: list[str] | None = Field(None, description="With explain: other likely originals of a model span, "
+                                                             "best first (the sentence reads nearly as likely with "
+                                                             "them); empty when none comes close.")
 
 
 class CheckOut(BaseModel):

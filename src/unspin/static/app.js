@@ -263,6 +263,9 @@
       const s = state.report.spans[i];
       if (s.suggestion === s.text) tip.append("Known tortured phrase; the list gives no usable original");
       else tip.append("Likely original: ", el("strong", {}, s.suggestion));
+      if (s.alternatives && s.alternatives.length) {
+        tip.append(el("span", { class: "tip-meta tip-alt" }, `or perhaps: ${s.alternatives.join(", ")}`));
+      }
       const meta = s.source === "fingerprint"
         ? "known tortured phrase"
         : `confidence ${pct(s.confidence)}${s.supported ? " · same swap seen elsewhere" : ""}`;
