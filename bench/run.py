@@ -383,15 +383,16 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
             L += ["", "Each substitution the spinner made and each edit, judged against the original as `unspin compare` "
                   "judges them:", "",
                   "| spin rate | substitutions | restored | partly | wrong | missed | edits | right | wrong original "
-                  "| harm (not spun) |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+                  "| of these, original among the alternatives | harm (not spun) |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
             for k, v in r["rates"].items():
                 sb, ed = v["substitutions"], v["edits"]
                 share = lambda n, t: f"{n:,} ({n / max(1, t):.0%})"  # noqa: E731
                 L.append(f"| {float(k):.0%} | {sb['total']:,} | {share(sb['restored'], sb['total'])} "
                          f"| {share(sb['partly'], sb['total'])} | {share(sb['wrong'], sb['total'])} "
                          f"| {share(sb['missed'], sb['total'])} | {ed['total']:,} | {share(ed['right'], ed['total'])} "
-                         f"| {share(ed['wrong'], ed['total'])} | {share(ed['harm'], ed['total'])} |")
+                         f"| {share(ed['wrong'], ed['total'])} | {share(ed.get('wrong_alternative_right', 0), ed['wrong'])} "
+                         f"| {share(ed['harm'], ed['total'])} |")
         c = r["clean"]
         L += ["", f"Clean text ({c['documents']} documents, {c['words']:,} words): {c['changed_word_share']:.2%} of words "
               f"changed (target <= 0.5%), {c['flagged_spun_share']:.0%} of documents flagged spun."]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,15 @@ def test_each_verdict_of_substitutions_and_edits() -> None:
     wrong = _judge(SPUN, ORIGINAL, _edit(SPUN, "regulation", "rule"))
     assert _verdicts(wrong) == (["missed", "wrong", "missed"], ["wrong"])
     assert wrong.errors_after == wrong.errors_before
+    assert not wrong.edits[0].alternative_right and wrong.edit_counts()["wrong_alternative_right"] == 0
+    # a wrong edit whose runners-up hold the original says so
+    other = replace(_edit(SPUN, "regulation", "rule"), alternatives=("ordinance", "Law"))
+    shown = _judge(SPUN, ORIGINAL, other)
+    assert shown.edits[0].verdict == "wrong" and shown.edits[0].alternative_right
+    assert shown.edit_counts()["wrong_alternative_right"] == 1
+    assert shown.edits[0].to_dict()["alternatives"] == ["ordinance", "Law"]
+    right = _judge(SPUN, ORIGINAL, replace(_edit(SPUN, "regulation", "law"), alternatives=("rule",)))
+    assert right.edits[0].verdict == "right" and not right.edits[0].alternative_right
 
 
 def test_an_edit_over_two_substitutions_is_judged_with_both() -> None:

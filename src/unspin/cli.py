@@ -313,7 +313,8 @@ def _print_comparison(result: Any, spun: str | None) -> None:
         (f"{subs['missed']:,} missed", "bold red")))
     con.print(Text.assemble(
         ("unspin's edits: ", "bold"), (f"{edits['right']:,} right", "green"), ", ",
-        (f"{edits['wrong']:,} wrong original", "yellow"), ", ",
+        (f"{edits['wrong']:,} wrong original", "yellow"),
+        f" ({edits['wrong_alternative_right']:,} with the original among its alternatives), ",
         (f"{edits['harm']:,} changed words the spinner had left alone", "magenta")))
     if spun is not None:
         marks = [(s.start, s.end, s.verdict, s.suggestion, s.original) for s in result.substitutions]

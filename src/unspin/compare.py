@@ -13,8 +13,8 @@ spun text and scores the restoration against the original:
   restored some of its words), ``wrong`` (edited, but not to the original) or
   ``missed`` (left as spun);
 - every **edit** unspin made: ``right`` (it wrote words of the original there),
-  ``wrong`` (inside a substitution, not the original) or ``harm`` (it changed
-  words the spinner had left alone).
+  ``wrong`` (inside a substitution, not the original; and whether one of its
+  alternatives was) or ``harm`` (it changed words the spinner had left alone).
 
 A substitution and the edits over it are judged together: an edit may cover
 several substitutions ("Chinese language Overseas" -> "Chinese Foreign" for the
@@ -75,13 +75,17 @@ class Substitution:
 
 @dataclass(frozen=True, slots=True)
 class Judged:
-    """One edit of the restoration and its verdict: ``right``, ``wrong`` or ``harm``."""
+    """One edit of the restoration and its verdict: ``right``, ``wrong`` or ``harm``.
+    ``alternative_right``: a wrong edit one of whose alternatives (``Span.alternatives``)
+    is the original's."""
 
     edit: Span
     verdict: str
+    alternative_right: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        return {**self.edit.to_dict(), "verdict": self.verdict}
+        return {**self.edit.to_dict(), "alternatives": list(self.edit.alternatives), "verdict": self.verdict,
+                "alternative_right": self.alternative_right}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +119,10 @@ class Comparison:
                 **{v: sum(1 for s in self.substitutions if s.verdict == v) for v in SUBSTITUTION_VERDICTS}}
 
     def edit_counts(self) -> dict[str, int]:
-        """How many edits there are, and how many have each verdict."""
-        return {"total": len(self.edits), **{v: sum(1 for e in self.edits if e.verdict == v) for v in EDIT_VERDICTS}}
+        """How many edits there are, how many have each verdict, and how many wrong ones
+        have the original among their alternatives."""
+        return {"total": len(self.edits), **{v: sum(1 for e in self.edits if e.verdict == v) for v in EDIT_VERDICTS},
+                "wrong_alternative_right": sum(1 for e in self.edits if e.alternative_right)}
 
     def summary(self) -> dict[str, Any]:
         """The figures, without the per-item lists."""
@@ -239,6 +245,7 @@ def judge(spun: str, original: str, result: Restoration) -> Comparison:
 
     verdict_of_group: dict[int, tuple[str, str | None]] = {}
     right_edit = [False] * len(result.edits)
+    alternative_right = [False] * len(result.edits)
     for g, members in groups.items():
         ed = edits_of_group.get(g, [])
         if not ed:
@@ -262,6 +269,8 @@ def judge(spun: str, original: str, result: Restoration) -> Comparison:
         target = ow[olo:ohi]
         for j in ed:
             right_edit[j] = _contains(target, [w for w, _s, _e in _words(result.edits[j].suggestion)])
+            alternative_right[j] = not right_edit[j] and any(
+                _contains(target, [w for w, _s, _e in _words(a)]) for a in result.edits[j].alternatives)
         if restored == target:
             verdict = "restored"
         else:
@@ -280,7 +289,7 @@ def judge(spun: str, original: str, result: Restoration) -> Comparison:
         if not mine:
             judged.append(Judged(e, "harm"))
         else:
-            judged.append(Judged(e, "right" if right_edit[j] else "wrong"))
+            judged.append(Judged(e, "right" if right_edit[j] else "wrong", alternative_right[j]))
     restored_words = [w for w, _s, _e in _words(result.text)]
     return Comparison(
         words=len(ow), errors_before=_distance(spun_words, ow), errors_after=_distance(restored_words, ow),

@@ -210,6 +210,8 @@ class CountsOut(BaseModel):
     missed: int | None = None
     right: int | None = None
     harm: int | None = None
+    wrong_alternative_right: int | None = Field(None, description="Edits: wrong ones whose alternatives hold the "
+                                                                  "original.")
 
 
 class SubstitutionOut(BaseModel):
@@ -225,6 +227,7 @@ class SubstitutionOut(BaseModel):
 class JudgedOut(SpanOut):
     verdict: str = Field(description='"right", "wrong" (not the original) or "harm" (changed words the spinner '
                                      'had left alone).')
+    alternative_right: bool = Field(description="A wrong edit one of whose alternatives is the original's.")
 
 
 class CompareOut(BaseModel):

@@ -224,7 +224,8 @@
       `${pct(c.errors_removed)} of the spinner's changes undone. ` +
       `${s.total} substitution${s.total === 1 ? "" : "s"} by the spinner: ${s.restored} restored, ` +
       `${s.partly} partly, ${s.wrong} wrong, ${s.missed} missed. ` +
-      `unspin's ${e.total} edit${e.total === 1 ? "" : "s"}: ${e.right} right, ${e.wrong} wrong, ` +
+      `unspin's ${e.total} edit${e.total === 1 ? "" : "s"}: ${e.right} right, ${e.wrong} wrong ` +
+      `(${e.wrong_alternative_right} with the original among its alternatives), ` +
       `${e.harm} changed words the spinner had left alone.`;
     const rows = [
       ...c.substitution_list.map((x) => ({ at: x.start, spun: x.text || "(dropped)", original: x.original || "(added)",
