@@ -293,3 +293,22 @@ def test_tooltip_names_the_alternatives(page: Any) -> None:
     check(page, text)
     page.locator("#doc mark.sp").nth(k).hover()
     assert f"or perhaps: {', '.join(spans[k].alternatives)}" in page.text_content("#tip")
+
+
+def test_a_traced_passage_is_compared_with_its_source(browser: Any, traced_server: str) -> None:
+    from unspin.compare import compare
+
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto(traced_server + "/")
+    check(page)
+    page.wait_for_selector("#sources:not([hidden])")
+    assert page.locator("#compared").is_hidden()
+    page.click("#source-list .compare-passage")
+    page.wait_for_selector("#compared:not([hidden])")
+    assert page.text_content("#compared-title") == "Compared with the source passage"
+    c = compare(SPUN[:52], FakeMatch().to_dict()["passages"][0]["source_text"])
+    assert f"{len(c.substitutions)} substitution" in page.text_content("#compared-stats")
+    assert page.locator("#compared-table tbody tr").count() == len(c.substitutions) + sum(
+        1 for e in c.edits if e.verdict == "harm")
+    context.close()

@@ -203,6 +203,13 @@
           p.source_text || "The index keeps no source text; open the source at these characters.");
         row.append(mine, theirs);
         item.append(row);
+        if (p.source_text) {  // what the spinner changed in this passage, and how much unspin restores
+          const btn = el("button", { class: "btn ghost small compare-passage", type: "button" },
+                         "Compare this passage with the source");
+          btn.addEventListener("click", () =>
+            comparePassage(state.text.slice(p.query_start, p.query_end), p.source_text, btn));
+          item.append(btn);
+        }
       }
       list.append(item);
     }
@@ -215,9 +222,23 @@
     harm: "changed, though not spun",
   };
 
-  function renderCompared(c) {
+  async function comparePassage(spun, original, btn) {
+    clearError();
+    btn.disabled = true;
+    try {
+      renderCompared(await post("/api/compare", { spun, original, fingerprints: true }), "the source passage");
+      $("compared").scrollIntoView({ block: "nearest" });
+    } catch (err) {
+      showError(err.message);
+    } finally {
+      btn.disabled = false;
+    }
+  }
+
+  function renderCompared(c, against) {
     const box = $("compared");
     if (!c) { box.hidden = true; return; }
+    $("compared-title").textContent = `Compared with ${against || "the original"}`;
     const s = c.substitutions, e = c.edits;
     $("compared-stats").textContent =
       `Word error rate ${c.wer_before.toFixed(3)} → ${c.wer_after.toFixed(3)}: ` +
