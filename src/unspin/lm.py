@@ -233,7 +233,7 @@ class NewsTrigram(_SentenceScoring):
     Estimated by ``scripts/build_news_lm.py`` with interpolated Kneser-Ney
     style discounting from Reuters-21578, Brown, ABC news and public-domain
     addresses (never from BBC News, which the benchmarks hold out); shipped as
-    ``data/news_lm.npz`` (13 MB, licences in ``data/LICENSES.md``), or any
+    ``data/news_lm.npz`` (9 MB, licences in ``data/LICENSES.md``), or any
     file named by ``UNSPIN_NEWS_LM``. Interpolated with the CMU trigram it is
     the default scorer ``cmu+news``: it lowers perplexity on held-out news
     (497 -> 438) and, with its own edit model, restores and detects more.
