@@ -393,6 +393,10 @@ def markdown(meta: dict, sp: dict, runs: list[dict], ex: dict | None, var: list[
                          f"| {share(sb['missed'], sb['total'])} | {ed['total']:,} | {share(ed['right'], ed['total'])} "
                          f"| {share(ed['wrong'], ed['total'])} | {share(ed.get('wrong_alternative_right', 0), ed['wrong'])} "
                          f"| {share(ed['harm'], ed['total'])} |")
+        ecal = r["rates"].get("0.15", next(iter(r["rates"].values()))).get("edit_calibration")
+        if ecal:
+            L += ["", "Edit confidence at 15% against the share of edits that wrote the original's words: " + "; ".join(
+                f"{b['bin']}: n={b['n']}, confidence {b['mean_confidence']:.2f}, right {b['right']:.2f}" for b in ecal)]
         c = r["clean"]
         L += ["", f"Clean text ({c['documents']} documents, {c['words']:,} words): {c['changed_word_share']:.2%} of words "
               f"changed (target <= 0.5%), {c['flagged_spun_share']:.0%} of documents flagged spun."]

@@ -29,6 +29,11 @@ def test_quick_eval_runs_and_reports_everything() -> None:
     sb, ed = e["substitutions"], e["edits"]
     assert sb["total"] == sb["restored"] + sb["partly"] + sb["wrong"] + sb["missed"] > 0
     assert ed["total"] == ed["right"] + ed["wrong"] + ed["harm"]
+    bins = e["edit_calibration"]
+    assert bins and sum(b["n"] for b in bins) <= ed["total"]  # model edits above the threshold
+    for b in bins:
+        lo, hi = map(float, b["bin"].split("-"))
+        assert lo <= b["mean_confidence"] <= hi and 0.0 <= b["right"] <= 1.0
 
 
 def test_cli_eval_quick_json(tmp_path) -> None:  # type: ignore[no-untyped-def]

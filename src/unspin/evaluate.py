@@ -166,6 +166,20 @@ def _reliability(probs: list[float], labels: list[int], bins: int = 5) -> list[d
     return out
 
 
+def _edit_reliability(edits: list[tuple[float, bool]], bins: int = 5) -> list[dict[str, object]]:
+    """Model edits by confidence (bins of 0.1 from 0.5 up) against the share that
+    restored the original's words (``unspin.compare``'s "right")."""
+    out = []
+    for b in range(bins):
+        lo, hi = 0.5 + b / (2 * bins), 0.5 + (b + 1) / (2 * bins)
+        inside = [(conf, right) for conf, right in edits if lo <= conf < hi or (b == bins - 1 and conf == 1.0)]
+        if inside:
+            out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside),
+                        "mean_confidence": sum(conf for conf, _r in inside) / len(inside),
+                        "right": sum(1 for _c, right in inside if right) / len(inside)})
+    return out
+
+
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -183,6 +197,7 @@ class _Counts:
     seconds: float = 0.0
     probs: list[float] = field(default_factory=list)
     verdicts: dict[str, dict[str, int]] = field(default_factory=dict)  # unspin.compare's counts, summed
+    edit_confidences: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right) per model edit
 
 
 def _analyse(text: str, cfg: EvalConfig) -> tuple[list[Any], list[Any], float, str]:
@@ -287,6 +302,8 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
                 into = c.verdicts.setdefault(key, {})
                 for verdict, n in counts.items():
                     into[verdict] = into.get(verdict, 0) + n
+            c.edit_confidences.extend((j.edit.confidence, j.verdict == "right") for j in judged.edits
+                                      if j.edit.source == "model")
             if fp_screen is not None:
                 t1 = time.perf_counter()
                 fps = fp_screen(tokenize(res.text))
@@ -315,6 +332,7 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
             # each substitution and edit judged against the original, as `unspin compare` does
             "substitutions": c.verdicts.get("substitutions", {}),
             "edits": c.verdicts.get("edits", {}),
+            "edit_calibration": _edit_reliability(c.edit_confidences),
         }
         if fp_screen is not None:
             fprec = fp_tp / max(1, fp_pred)
