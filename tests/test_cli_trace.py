@@ -115,3 +115,27 @@ def test_commands_are_documented() -> None:
     doc = (Path(__file__).parents[1] / "docs" / "trace.md").read_text(encoding="utf-8")
     for command in ("unspin index build", "unspin index info", "unspin trace"):
         assert command in doc
+
+
+def test_trace_compares_the_best_source_s_passages(cli_index: tuple[Path, Path], tmp_path: Path) -> None:
+    from unspin.compare import compare_passages
+
+    index, docs = cli_index
+    source = sorted(docs.glob("*.txt"))[2]
+    spun = unspin.spin(source.read_text(encoding="utf-8"), rate=0.3, seed=5, thesaurus="moby").text
+    f = tmp_path / "suspect.txt"
+    f.write_text(spun, encoding="utf-8")
+    res = runner.invoke(app, ["trace", str(f), "--index", str(index), "--top", "2", "--json", "--compare"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    best = data["matches"][0]
+    passages = [(p["query_start"], p["query_end"], p["source_text"]) for p in best["passages"] if p["source_text"]]
+    expected = compare_passages(spun, passages, unspin.restore(spun))
+    assert passages and data["comparison"] == json.loads(json.dumps(expected.to_dict()))
+    assert data["comparison"]["substitutions"]["total"] > 0  # a 30% spin changed words in every passage
+    plain = runner.invoke(app, ["trace", str(f), "--index", str(index), "--top", "1", "--compare"],
+                          env={"COLUMNS": "200"})
+    assert plain.exit_code == 0
+    assert f"against {best['id']}'s" in plain.stdout and "substitutions by the spinner" in plain.stdout
+    without = json.loads(runner.invoke(app, ["trace", str(f), "--index", str(index), "--json"]).stdout)
+    assert "comparison" not in without

@@ -239,3 +239,21 @@ def test_cli_compare_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], res.stderr
     assert "Traceback" not in res.output
+
+
+def test_passages_are_judged_with_the_edits_inside_them() -> None:
+    from unspin.compare import compare_passages
+
+    text = "Intro words here. " + SPUN + " The navy alliance moved."
+    at = text.index(SPUN)
+    edits = (_edit(text, "regulation", "law"), _edit(text, "got", "came"), _edit(text, "navy", "military"),
+             Span(0, at + 9, text[: at + 9], "x", 0.9, "model"))  # across the passage's start: left out
+    restoration = Restoration(_splice(text, sorted(edits, key=lambda e: e.start)), edits)
+    c = compare_passages(text, [(at, at + len(SPUN), ORIGINAL)], restoration)
+    assert [e.edit.text for e in c.edits] == ["regulation", "got"]
+    assert [e.edit.start for e in c.edits] == [SPUN.index("regulation"), SPUN.index("got")]
+    assert c == _judge(SPUN, ORIGINAL, _edit(SPUN, "regulation", "law"), _edit(SPUN, "got", "came"))
+    two = compare_passages(text, [(at, at + len(SPUN), ORIGINAL), (0, 17, "Intro words here.")], restoration)
+    assert two.texts == 2 and two.words == c.words + 3 and len(two.edits) == 2
+    with pytest.raises(InputError, match="No passages"):
+        compare_passages(text, [], restoration)

@@ -585,18 +585,34 @@ def trace_cmd(
     index: str = typer.Option(..., "--index", help="Index built with: unspin index build."),
     top: int = typer.Option(5, "--top", help="How many likely sources to show."),
     as_json: bool = JsonOpt,
+    compare: bool = typer.Option(False, "--compare", help="Also compare the text's passages with the best source's, "
+                                 "as 'unspin compare' does: what the spinner changed there, and what 'unspin "
+                                 "restore' of the whole text restores."),
 ) -> None:
     """Find the documents a (possibly spun) text was copied from, with aligned passages.
 
-    Example: unspin trace suspect.txt --index sources.db --top 3
+    Example: unspin trace suspect.txt --index sources.db --top 3 ; unspin trace suspect.txt --index sources.db --compare
     """
     from .trace import TraceIndex
 
     text = _read(file)
     with TraceIndex.open(index) as ti:
         result = ti.trace(text, top=top)
+    comparison = None
+    if compare and result.matches:
+        from .compare import compare_passages
+
+        passages = [(p.query_start, p.query_end, p.source_text) for p in result.matches[0].passages
+                    if p.source_text and p.source_text.strip() and p.query_text.strip()]
+        if passages:  # the whole text restored once, as `unspin restore` does, judged passage by passage
+            comparison = compare_passages(text, passages, api.restore(text))
     if as_json:
-        _print_json(result.to_dict())
+        out = result.to_dict()
+        if compare:
+            out["comparison"] = comparison.to_dict() if comparison is not None else None
+        _print_json(out)
+        if comparison is None and compare:
+            typer.echo("note: no source passage could be read to compare with.", err=True)
         return
     con = _out()
     if not result.matches:
@@ -614,6 +630,12 @@ def trace_cmd(
             con.print(Text.assemble(("  source ", "dim"), f"[{p.source_start}:{p.source_end}] ", (source, "cyan")))
         if len(match.passages) > 3:
             con.print(Text(f"   ... {len(match.passages) - 3} more passages (see --json)", style="dim"))
+    if compare:
+        if comparison is None:
+            con.print(Text("no source passage could be read to compare with", style="yellow"))
+        else:
+            con.print(Text(f"the text's passages against {result.matches[0].id}'s", style="bold"))
+            _print_comparison(comparison, None)
 
 
 def _clip(text: str, width: int = 160) -> str:

@@ -36,16 +36,16 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .api import DEFAULT_MIN_CONFIDENCE, DEFAULT_SCORER, Restoration, _validate, restore
+from .api import DEFAULT_MIN_CONFIDENCE, DEFAULT_SCORER, Restoration, _splice, _validate, restore
 from .doc import NUMBER, WORD, Span
 from .errors import InputError
 from .tokenize import tokenize
 
 __all__ = ["EDIT_VERDICTS", "SUBSTITUTION_VERDICTS", "Comparison", "Judged", "Substitution", "compare", "compare_many",
-           "judge", "read_pairs"]
+           "compare_passages", "judge", "read_pairs"]
 
 
 SUBSTITUTION_VERDICTS = ("restored", "partly", "wrong", "missed")
@@ -304,27 +304,46 @@ def compare_many(
     words and errors (a long text weighs more), and the lists hold every text's items
     (one pair gives :func:`compare`'s own result, restored text and all). ``progress``
     is called with the number of pairs done after each."""
-    words = before = after = texts = 0
-    subs: list[Substitution] = []
-    edits: list[Judged] = []
+    done: list[Comparison] = []
     for spun, original in pairs:
         try:
-            c = compare(spun, original, **options)
+            done.append(compare(spun, original, **options))
         except InputError as exc:
-            raise InputError(f"Pair {texts + 1}: {exc}") from None
+            raise InputError(f"Pair {len(done) + 1}: {exc}") from None
         if progress is not None:
-            progress(texts + 1)
-        words += c.words
-        before += c.errors_before
-        after += c.errors_after
-        texts += 1
-        subs.extend(c.substitutions)
-        edits.extend(c.edits)
-    if not texts:
+            progress(len(done))
+    if not done:
         raise InputError("No pairs to compare: give at least one spun text and its original.")
-    if texts == 1:
-        return c  # with its restored text
-    return Comparison(words, before, after, tuple(subs), tuple(edits), texts=texts)
+    return _pooled(done)
+
+
+def compare_passages(
+    text: str, passages: Sequence[tuple[int, int, str]], result: Restoration
+) -> Comparison:
+    """Score a restoration ``result`` of the whole ``text`` on some of its passages,
+    each ``(start, end, original)``: ``text[start:end]`` was spun from ``original``
+    (a traced source passage). Each passage is judged with the edits that lie
+    inside it, so it is restored as the whole text was, with the whole text's
+    evidence; an edit across a passage's edge is left out of it."""
+    done = []
+    for start, end, original in passages:
+        inside = [replace(e, start=e.start - start, end=e.end - start) for e in result.edits
+                  if start <= e.start and e.end <= end]
+        spun = text[start:end]
+        done.append(judge(spun, original, Restoration(_splice(spun, inside), tuple(inside), result.scorer)))
+    if not done:
+        raise InputError("No passages to compare.")
+    return _pooled(done)
+
+
+def _pooled(done: list[Comparison]) -> Comparison:
+    """One comparison pooling several texts' words, errors and items (a single one as it is)."""
+    if len(done) == 1:
+        return done[0]  # with its restored text
+    return Comparison(
+        sum(c.words for c in done), sum(c.errors_before for c in done), sum(c.errors_after for c in done),
+        tuple(s for c in done for s in c.substitutions), tuple(e for c in done for e in c.edits), texts=len(done),
+    )
 
 
 def read_pairs(text: str, name: str) -> list[tuple[str, str]]:
