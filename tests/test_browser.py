@@ -296,7 +296,7 @@ def test_tooltip_names_the_alternatives(page: Any) -> None:
 
 
 def test_a_traced_passage_is_compared_with_its_source(browser: Any, traced_server: str) -> None:
-    from unspin.compare import compare
+    from unspin.compare import compare_passages
 
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
@@ -307,7 +307,9 @@ def test_a_traced_passage_is_compared_with_its_source(browser: Any, traced_serve
     page.click("#source-list .compare-passage")
     page.wait_for_selector("#compared:not([hidden])")
     assert page.text_content("#compared-title") == "Compared with the source passage"
-    c = compare(SPUN[:52], FakeMatch().to_dict()["passages"][0]["source_text"])
+    passage = FakeMatch().to_dict()["passages"][0]
+    c = compare_passages(SPUN, [(passage["query_start"], passage["query_end"], passage["source_text"])],
+                         api.restore(SPUN))  # the whole text restored, judged on the passage
     assert f"{len(c.substitutions)} substitution" in page.text_content("#compared-stats")
     assert page.locator("#compared-table tbody tr").count() == len(c.substitutions) + sum(
         1 for e in c.edits if e.verdict == "harm")

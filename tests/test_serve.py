@@ -99,6 +99,23 @@ def test_compare_mirrors_the_python_api(client: TestClient) -> None:
     assert_error(client.post("/api/compare", json={"spun": "  ", "original": original}), 400, "empty")
 
 
+def test_compare_a_passage_with_the_whole_text_restored(client: TestClient) -> None:
+    from unspin.compare import compare_passages
+
+    text = "The navy alliance moved in. " + SPUN
+    at = text.index(SPUN)
+    original = "Officials said that the law enforcement officers used artificial intelligence to quell violent unrest."
+    res = client.post("/api/compare", json={"spun": text, "original": original, "start": at, "end": len(text)})
+    assert res.status_code == 200, res.text
+    expected = compare_passages(text, [(at, len(text), original)], api.restore(text))
+    assert res.json() == json.loads(json.dumps(expected.to_dict()))
+    for body, words in (({"start": at}, ["both start and end"]), ({"start": 5, "end": 5000}, ["not inside"]),
+                        ({"start": 9, "end": 3}, ["not inside"])):
+        assert_error(client.post("/api/compare", json={"spun": text, "original": original, **body}), 400, *words)
+    assert_error(client.post("/api/compare", json={"spun": text, "original": " ", "start": 0, "end": 5}), 400,
+                 "original is empty")
+
+
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {"/api/check", "/api/restore", "/api/compare", "/api/trace", "/api/text",

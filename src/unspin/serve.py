@@ -47,6 +47,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
 
 from . import __version__, api, readers
+from .compare import Comparison, compare_passages
 from .compare import compare as compare_texts
 from .errors import ConfigError, InputError, ResourceError, StoreError, UnspinError
 
@@ -200,6 +201,10 @@ class CompareRequest(BaseModel):
     fingerprints: bool = Field(True, description="Also restore known tortured phrases.")
     min_confidence: float = Field(api.DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0,
                                   description="Apply only edits at least this sure.")
+    start: int | None = Field(None, ge=0, description="With end: judge only spun[start:end] (a traced passage), "
+                                                      "whose original is `original`, with the whole spun text "
+                                                      "restored as /api/restore restores it.")
+    end: int | None = Field(None, ge=0)
 
 
 class CountsOut(BaseModel):
@@ -528,6 +533,20 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
     async def compare(req: CompareRequest) -> dict[str, Any]:
         """Restore the spun text and measure the restoration against its known original (``unspin.compare``)."""
         spun, original = _unicode_text(req.spun), _unicode_text(req.original)
+        if (req.start is None) != (req.end is None):
+            raise InputError("Give both start and end (a passage of the spun text), or neither.")
+        if req.start is not None and req.end is not None:
+            start, end = req.start, req.end
+            if not start < end <= len(spun):
+                raise InputError(f"The passage {start}-{end} is not inside the spun text ({len(spun)} characters).")
+            if not original.strip():
+                raise InputError("The original is empty: give the text the spun passage was made from.")
+
+            def passage() -> Comparison:
+                restored = api.restore(spun, fingerprints=req.fingerprints, min_confidence=req.min_confidence)
+                return compare_passages(spun, [(start, end, original)], restored)
+
+            return (await workers.run(passage)).to_dict()
         result = await workers.run(lambda: compare_texts(spun, original, fingerprints=req.fingerprints,
                                                          min_confidence=req.min_confidence))
         return result.to_dict()

@@ -206,8 +206,7 @@
         if (p.source_text) {  // what the spinner changed in this passage, and how much unspin restores
           const btn = el("button", { class: "btn ghost small compare-passage", type: "button" },
                          "Compare this passage with the source");
-          btn.addEventListener("click", () =>
-            comparePassage(state.text.slice(p.query_start, p.query_end), p.source_text, btn));
+          btn.addEventListener("click", () => comparePassage(p.query_start, p.query_end, p.source_text, btn));
           item.append(btn);
         }
       }
@@ -222,11 +221,13 @@
     harm: "changed, though not spun",
   };
 
-  async function comparePassage(spun, original, btn) {
+  // the whole text restored, judged on this passage (as `unspin trace --compare` judges them)
+  async function comparePassage(start, end, original, btn) {
     clearError();
     btn.disabled = true;
     try {
-      renderCompared(await post("/api/compare", { spun, original, fingerprints: true }), "the source passage");
+      const body = { spun: state.text, original, start, end, fingerprints: true };
+      renderCompared(await post("/api/compare", body), "the source passage");
       $("compared").scrollIntoView({ block: "nearest" });
     } catch (err) {
       showError(err.message);
