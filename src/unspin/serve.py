@@ -5,7 +5,7 @@ objects as the CLI's ``--json``::
 
     POST /api/check    {"text", "fingerprints", "min_confidence", "explain"} -> Report.to_dict()
     POST /api/restore  {"text", "fingerprints", "min_confidence", "explain"} -> Restoration.to_dict()
-    POST /api/compare  {"spun", "original", "fingerprints", "min_confidence"} -> Comparison.to_dict()
+    POST /api/compare  {"spun", "original", "fingerprints", "min_confidence", "start", "end"} -> Comparison.to_dict()
     POST /api/trace    {"text", "top"} -> {"matches": [...]}   (needs --index)
     POST /api/text     {"name", "data": base64 bytes} -> {"text", "note"}  (a dropped PDF's text)
     GET  /api/health   -> {"status": "ok", ...}
