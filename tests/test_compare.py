@@ -257,3 +257,7 @@ def test_passages_are_judged_with_the_edits_inside_them() -> None:
     assert two.texts == 2 and two.words == c.words + 3 and len(two.edits) == 2
     with pytest.raises(InputError, match="No passages"):
         compare_passages(text, [], restoration)
+    with pytest.raises(InputError, match="not inside the spun text"):
+        compare_passages(text, [(at, len(text) + 1, ORIGINAL)], restoration)
+    with pytest.raises(InputError, match="original is empty"):
+        compare_passages(text, [(at, at + len(SPUN), " ")])  # refused before any restoration

@@ -605,7 +605,7 @@ def trace_cmd(
         passages = [(p.query_start, p.query_end, p.source_text) for p in result.matches[0].passages
                     if p.source_text and p.source_text.strip() and p.query_text.strip()]
         if passages:  # the whole text restored once, as `unspin restore` does, judged passage by passage
-            comparison = compare_passages(text, passages, api.restore(text))
+            comparison = compare_passages(text, passages)
     if as_json:
         out = result.to_dict()
         if compare:

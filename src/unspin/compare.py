@@ -318,21 +318,30 @@ def compare_many(
 
 
 def compare_passages(
-    text: str, passages: Sequence[tuple[int, int, str]], result: Restoration
+    text: str, passages: Sequence[tuple[int, int, str]], result: Restoration | None = None, **options: Any
 ) -> Comparison:
-    """Score a restoration ``result`` of the whole ``text`` on some of its passages,
-    each ``(start, end, original)``: ``text[start:end]`` was spun from ``original``
-    (a traced source passage). Each passage is judged with the edits that lie
-    inside it, so it is restored as the whole text was, with the whole text's
-    evidence; an edit across a passage's edge is left out of it."""
+    """Score the restoration of the whole ``text`` on some of its passages, each
+    ``(start, end, original)``: ``text[start:end]`` was spun from ``original`` (a
+    traced source passage). The text is restored once (as :func:`unspin.restore`
+    does, with ``options``), unless a restoration ``result`` of it is given. Each
+    passage is judged with the edits that lie inside it, so it is restored as the
+    whole text was, with the whole text's evidence; an edit across a passage's
+    edge is left out of it."""
+    if not passages:
+        raise InputError("No passages to compare.")
+    for start, end, original in passages:  # before the (slow) restoration
+        if not 0 <= start < end <= len(text):
+            raise InputError(f"The passage {start}-{end} is not inside the spun text ({len(text)} characters).")
+        if not original.strip():
+            raise InputError("The original is empty: give the text the spun passage was made from.")
+    if result is None:
+        result = restore(text, **options)
     done = []
     for start, end, original in passages:
         inside = [replace(e, start=e.start - start, end=e.end - start) for e in result.edits
                   if start <= e.start and e.end <= end]
         spun = text[start:end]
         done.append(judge(spun, original, Restoration(_splice(spun, inside), tuple(inside), result.scorer)))
-    if not done:
-        raise InputError("No passages to compare.")
     return _pooled(done)
 
 

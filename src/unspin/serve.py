@@ -47,8 +47,8 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
 
 from . import __version__, api, readers
-from .compare import Comparison, compare_passages
 from .compare import compare as compare_texts
+from .compare import compare_passages
 from .errors import ConfigError, InputError, ResourceError, StoreError, UnspinError
 
 __all__ = ["ERROR_STATUS", "ServeConfig", "TraceIndex", "create_app", "open_index", "run", "running"]
@@ -535,20 +535,14 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
         spun, original = _unicode_text(req.spun), _unicode_text(req.original)
         if (req.start is None) != (req.end is None):
             raise InputError("Give both start and end (a passage of the spun text), or neither.")
-        if req.start is not None and req.end is not None:
-            start, end = req.start, req.end
-            if not start < end <= len(spun):
-                raise InputError(f"The passage {start}-{end} is not inside the spun text ({len(spun)} characters).")
-            if not original.strip():
-                raise InputError("The original is empty: give the text the spun passage was made from.")
-
-            def passage() -> Comparison:
-                restored = api.restore(spun, fingerprints=req.fingerprints, min_confidence=req.min_confidence)
-                return compare_passages(spun, [(start, end, original)], restored)
-
-            return (await workers.run(passage)).to_dict()
-        result = await workers.run(lambda: compare_texts(spun, original, fingerprints=req.fingerprints,
-                                                         min_confidence=req.min_confidence))
+        fingerprints, min_confidence = req.fingerprints, req.min_confidence
+        if req.start is not None and req.end is not None:  # a passage, judged with the whole text restored
+            passages = [(req.start, req.end, original)]
+            result = await workers.run(lambda: compare_passages(spun, passages, fingerprints=fingerprints,
+                                                                min_confidence=min_confidence))
+        else:
+            result = await workers.run(lambda: compare_texts(spun, original, fingerprints=fingerprints,
+                                                             min_confidence=min_confidence))
         return result.to_dict()
 
     @app.post("/api/text", response_model=TextOut, responses=_ERRORS, tags=["api"])
