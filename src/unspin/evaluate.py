@@ -23,7 +23,8 @@ from typing import Any
 
 from . import api
 from .api import Restoration
-from .compare import judge
+from .compare import _distance, judge
+from .compare import _words as _word_spans
 from .errors import InputError
 from .lexicon import load_lexicon
 from .restore import RestoreConfig
@@ -115,14 +116,13 @@ def _mrpc_groups(root: Path | None, groups: int, split: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    return [t.lower for t in tokenize(text).tokens if t.kind in ("word", "number")]
+    """Lower-case word and number tokens, as :mod:`unspin.compare` aligns them."""
+    return [w for w, _start, _end in _word_spans(text)]
 
 
 def word_error_rate(ref: list[str], hyp: list[str]) -> float:
     """Word-level Levenshtein distance divided by the reference length."""
-    from rapidfuzz.distance import Levenshtein
-
-    return Levenshtein.distance(ref, hyp) / max(1, len(ref))
+    return _distance(ref, hyp) / max(1, len(ref))
 
 
 def roc_auc(scores: list[float], labels: list[int]) -> float:
@@ -151,33 +151,31 @@ def _doc_f1(probs: list[float], labels: list[int], threshold: float = 0.5) -> di
     return {"precision": prec, "recall": rec, "f1": _f1(prec, rec)}
 
 
-def _reliability(probs: list[float], labels: list[int], bins: int = 5) -> list[dict[str, object]]:
+def _reliability(
+    probs: list[float], labels: list[int], bins: int = 5, low: float = 0.0,
+    names: tuple[str, str] = ("mean_predicted", "observed_spun"),
+) -> list[dict[str, object]]:
+    """Predictions in ``bins`` equal bins from ``low`` to 1: in each, how many, their mean
+    and the share of true labels (keyed by ``names``)."""
     out = []
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
+    for b in range(bins):  # (1 - low) * b / bins: the edges b / bins and 0.5 + b / (2 bins), float for float
+        lo, hi = low + (1.0 - low) * b / bins, low + (1.0 - low) * (b + 1) / bins
         idx = [i for i, p in enumerate(probs) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
         if idx:
             out.append({
                 "bin": f"{lo:.1f}-{hi:.1f}",
                 "n": len(idx),
-                "mean_predicted": sum(probs[i] for i in idx) / len(idx),
-                "observed_spun": sum(labels[i] for i in idx) / len(idx),
+                names[0]: sum(probs[i] for i in idx) / len(idx),
+                names[1]: sum(labels[i] for i in idx) / len(idx),
             })
     return out
 
 
-def _edit_reliability(edits: list[tuple[float, bool]], bins: int = 5) -> list[dict[str, object]]:
+def _edit_reliability(edits: list[tuple[float, bool]]) -> list[dict[str, object]]:
     """Model edits by confidence (bins of 0.1 from 0.5 up) against the share that
     restored the original's words (``unspin.compare``'s "right")."""
-    out = []
-    for b in range(bins):
-        lo, hi = 0.5 + b / (2 * bins), 0.5 + (b + 1) / (2 * bins)
-        inside = [(conf, right) for conf, right in edits if lo <= conf < hi or (b == bins - 1 and conf == 1.0)]
-        if inside:
-            out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside),
-                        "mean_confidence": sum(conf for conf, _r in inside) / len(inside),
-                        "right": sum(1 for _c, right in inside if right) / len(inside)})
-    return out
+    return _reliability([conf for conf, _r in edits], [int(right) for _c, right in edits], low=0.5,
+                        names=("mean_confidence", "right"))
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -190,7 +188,7 @@ class _Counts:
     n_pred: int = 0
     tp_gold: int = 0
     n_gold: int = 0
-    wer_before: float = 0.0
+    wer_before: float = 0.0  # word edit distances, summed
     wer_after: float = 0.0
     ref_words: int = 0
     words: int = 0
@@ -242,7 +240,7 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
         _edits, _chosen, p, restored = _analyse(d.text, cfg)
         ref = _words(d.text)
         clean.words += len(ref)
-        clean_changed += round(word_error_rate(ref, _words(restored)) * len(ref))
+        clean_changed += _distance(ref, _words(restored))
         clean.probs.append(p)
     clean.seconds = time.perf_counter() - t0
     results["clean"] = {
@@ -285,11 +283,13 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
             t0 = time.perf_counter()
             _edits, chosen, p, restored = _analyse(res.text, cfg)
             c.seconds += time.perf_counter() - t0
-            ref = _words(d.text)
-            c.ref_words += len(ref)
+            # each substitution and edit judged against the original, as `unspin compare` does; its
+            # word counts and edit distances give the word error rates too
+            judged = judge(res.text, d.text, Restoration(restored, tuple(chosen)))
+            c.ref_words += judged.words
             c.words += len(_words(res.text))
-            c.wer_before += word_error_rate(ref, _words(res.text)) * len(ref)
-            c.wer_after += word_error_rate(ref, _words(restored)) * len(ref)
+            c.wer_before += judged.errors_before
+            c.wer_after += judged.errors_after
             gold = [(e.start, e.end) for e in res.edits]
             pred = [(s.start, s.end) for s in chosen]
             c.n_pred += len(pred)
@@ -297,7 +297,6 @@ def run_evaluation(cfg: EvalConfig, progress: Callable[[str], None] | None = Non
             c.n_gold += len(gold)
             c.tp_gold += sum(1 for g in gold if any(_overlaps(s, g) for s in pred))
             c.probs.append(p)
-            judged = judge(res.text, d.text, Restoration(restored, tuple(chosen)))
             for key, counts in (("substitutions", judged.substitution_counts()), ("edits", judged.edit_counts())):
                 into = c.verdicts.setdefault(key, {})
                 for verdict, n in counts.items():
