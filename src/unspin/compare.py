@@ -244,10 +244,11 @@ def judge(spun: str, original: str, result: Restoration) -> Comparison:
             edits_of_group.setdefault(find(mine[0]), []).append(j)
 
     verdict_of_group: dict[int, tuple[str, str | None]] = {}
+    written = [[w for w, _s, _e in _words(e.suggestion)] for e in result.edits]  # each edit's words
     right_edit = [False] * len(result.edits)
     alternative_right = [False] * len(result.edits)
     for g, members in groups.items():
-        ed = edits_of_group.get(g, [])
+        ed = sorted(edits_of_group.get(g, []), key=lambda j: edit_words[j][0])  # in text order
         if not ed:
             verdict_of_group[g] = ("missed", None)
             continue
@@ -259,16 +260,16 @@ def judge(spun: str, original: str, result: Restoration) -> Comparison:
         ohi = chunks[last][3] + (hi - chunks[last][1])
         restored: list[str] = []
         k = lo
-        for j in sorted(ed, key=lambda j: edit_words[j][0]):
+        for j in ed:
             a, b = edit_words[j]
             restored.extend(spun_words[k:a])
-            restored.extend(w for w, _s, _e in _words(result.edits[j].suggestion))
+            restored.extend(written[j])
             k = max(k, b)
         restored.extend(spun_words[k:hi])
-        suggestion = " ".join(result.edits[j].suggestion for j in sorted(ed, key=lambda j: edit_words[j][0]))
+        suggestion = " ".join(result.edits[j].suggestion for j in ed)
         target = ow[olo:ohi]
         for j in ed:
-            right_edit[j] = _contains(target, [w for w, _s, _e in _words(result.edits[j].suggestion)])
+            right_edit[j] = _contains(target, written[j])
             alternative_right[j] = not right_edit[j] and any(
                 _contains(target, [w for w, _s, _e in _words(a)]) for a in result.edits[j].alternatives)
         if restored == target:
