@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,8 +30,11 @@ from rich.text import Text
 
 from . import api
 from .doc import Span
-from .errors import UnspinError, missing_extra
+from .errors import InputError, UnspinError, missing_extra
 from .readers import read_input
+
+if TYPE_CHECKING:
+    from .compare import Comparison
 
 app = typer.Typer(
     name="unspin",
@@ -165,8 +168,6 @@ def _shown_original(span: Span) -> str:
     return span.suggestion if span.changes else _UNKNOWN
 
 
-
-
 def _substitutions(spans: Sequence[Span], top: int = 15) -> Table:
     """The distinct substitutions of a report, most frequent first: a spinner rewrites a
     word the same way throughout, so the repeated ones are the surest."""
@@ -268,7 +269,6 @@ def compare(
     Example: unspin compare spun.txt original.txt ; unspin compare --json --pairs pairs.jsonl
     """
     from .compare import compare_many, read_pairs
-    from .errors import InputError
 
     if pairs is not None:
         if spun is not None or original is not None:
@@ -298,7 +298,7 @@ def compare(
 _VERDICT_STYLE = {"restored": "green", "partly": "yellow", "wrong": "yellow", "missed": "bold red", "harm": "magenta"}
 
 
-def _print_comparison(result: Any, spun: str | None) -> None:
+def _print_comparison(result: Comparison, spun: str | None) -> None:
     """The figures of a comparison; with the one ``spun`` text, also that text marked up."""
     con = _out()
     subs, edits = result.substitution_counts(), result.edit_counts()
@@ -317,7 +317,8 @@ def _print_comparison(result: Any, spun: str | None) -> None:
         f" ({edits['wrong_alternative_right']:,} with the original among its alternatives), ",
         (f"{edits['harm']:,} changed words the spinner had left alone", "magenta")))
     if spun is not None:
-        marks = [(s.start, s.end, s.verdict, s.suggestion, s.original) for s in result.substitutions]
+        marks: list[tuple[int, int, str, str | None, str | None]] = [
+            (s.start, s.end, s.verdict, s.suggestion, s.original) for s in result.substitutions]
         marks += [(e.edit.start, e.edit.end, "harm", e.edit.suggestion, None) for e in result.edits
                   if e.verdict == "harm"]
         body = Text()
