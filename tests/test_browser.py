@@ -229,12 +229,20 @@ def test_phone_width(browser: Any, server: str) -> None:
     context.close()
 
 
-def test_sources_side_by_side(browser: Any, traced_server: str) -> None:
+@pytest.fixture()
+def traced_page(browser: Any, traced_server: str) -> Iterator[Any]:
+    """The page of a server with an index, after checking SPUN: its sources are shown."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
     page.goto(traced_server + "/")
     check(page)
     page.wait_for_selector("#sources:not([hidden])")
+    yield page
+    context.close()
+
+
+def test_sources_side_by_side(traced_page: Any) -> None:
+    page = traced_page
     source = page.locator("#source-list li.source").first
     assert "reuters-2019-04-12" in source.text_content()
     columns = source.locator(".passage > div")
@@ -243,7 +251,6 @@ def test_sources_side_by_side(browser: Any, traced_server: str) -> None:
     assert "law enforcement officers came" in columns.nth(1).text_content()
     left, right = columns.nth(0).bounding_box(), columns.nth(1).bounding_box()
     assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"]  # side by side
-    context.close()
 
 
 def test_a_listed_phrase_without_a_usable_original_says_so(page: Any) -> None:
@@ -295,14 +302,10 @@ def test_tooltip_names_the_alternatives(page: Any) -> None:
     assert f"or perhaps: {', '.join(spans[k].alternatives)}" in page.text_content("#tip")
 
 
-def test_a_traced_passage_is_compared_with_its_source(browser: Any, traced_server: str) -> None:
+def test_a_traced_passage_is_compared_with_its_source(traced_page: Any) -> None:
     from unspin.compare import compare_passages
 
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.goto(traced_server + "/")
-    check(page)
-    page.wait_for_selector("#sources:not([hidden])")
+    page = traced_page
     assert page.locator("#compared").is_hidden()
     page.click("#source-list .compare-passage")
     page.wait_for_selector("#compared:not([hidden])")
@@ -313,4 +316,3 @@ def test_a_traced_passage_is_compared_with_its_source(browser: Any, traced_serve
     assert f"{len(c.substitutions)} substitution" in page.text_content("#compared-stats")
     assert page.locator("#compared-table tbody tr").count() == len(c.substitutions) + sum(
         1 for e in c.edits if e.verdict == "harm")
-    context.close()

@@ -40,12 +40,18 @@ def test_info_prints_counts_and_settings(cli_index: tuple[Path, Path]) -> None:
     assert data["documents"] == 6 and data["normalizer"] == "unspin.immutables.v1"
 
 
-def test_trace_json_contract(cli_index: tuple[Path, Path], tmp_path: Path) -> None:
-    index, docs = cli_index
+def _suspect(docs: Path, tmp_path: Path) -> tuple[Path, str, Path]:
+    """An indexed document, a 30% spin of it, and the file that holds the spin."""
     source = sorted(docs.glob("*.txt"))[2]
     spun = unspin.spin(source.read_text(encoding="utf-8"), rate=0.3, seed=5, thesaurus="moby").text
     f = tmp_path / "suspect.txt"
     f.write_text(spun, encoding="utf-8")
+    return source, spun, f
+
+
+def test_trace_json_contract(cli_index: tuple[Path, Path], tmp_path: Path) -> None:
+    index, docs = cli_index
+    source, spun, f = _suspect(docs, tmp_path)
     res = runner.invoke(app, ["trace", str(f), "--index", str(index), "--top", "2", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
@@ -121,10 +127,7 @@ def test_trace_compares_the_best_source_s_passages(cli_index: tuple[Path, Path],
     from unspin.compare import compare_passages
 
     index, docs = cli_index
-    source = sorted(docs.glob("*.txt"))[2]
-    spun = unspin.spin(source.read_text(encoding="utf-8"), rate=0.3, seed=5, thesaurus="moby").text
-    f = tmp_path / "suspect.txt"
-    f.write_text(spun, encoding="utf-8")
+    _source, spun, f = _suspect(docs, tmp_path)
     res = runner.invoke(app, ["trace", str(f), "--index", str(index), "--top", "2", "--json", "--compare"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
