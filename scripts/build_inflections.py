@@ -26,11 +26,9 @@ Usage: python scripts/build_inflections.py [--out PATH]
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
-from _shipped import write_gzip  # scripts/_shipped.py
+from _shipped import build_gzip  # scripts/_shipped.py
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,12 +66,8 @@ def derive() -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "src" / "unspin" / "data" / "inflections.tsv.gz")
-    a = ap.parse_args()
-    text = derive()
-    write_gzip(a.out, text)
-    print(f"wrote {a.out} ({text.count(chr(10)) - 2} lines, {a.out.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
+    build_gzip(__doc__ or "", ROOT / "src" / "unspin" / "data" / "inflections.tsv.gz", derive,
+               lambda text: f"{text.count(chr(10)) - 2} lines")
 
 
 if __name__ == "__main__":
