@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
@@ -656,7 +657,7 @@ def test_an_original_the_seen_word_derives_from_keeps_its_frequency_advantage() 
     discounted = Restorer(replace(RestoreConfig(), discount_derived=True))
     a, b = plain._options(seen), discounted._options(seen)
     assert a is not None and b is not None
-    zipf, words_of, bases, _cands = a
+    zipf, words_of, bases, _cands = a[:4]
     pairs = {" ".join(w): (x, y) for w, x, y in zip(words_of, bases, b[2])}
     assert "green" in pairs and len(pairs) > 1
     x, y = pairs.pop("green")
@@ -691,3 +692,37 @@ def test_alternatives_are_the_close_runners_up_of_each_edit() -> None:
         assert gaps == sorted(gaps, reverse=True)  # best first
         assert list(few) == [w for w, g in zip(many, gaps) if g >= -1.5][:3]
     assert any(close), "a span with near-equal originals ('assist': help, assistance, aid) has alternatives"
+
+
+@pytest.mark.parametrize("thesaurus", [None, "moby", "wordnet"])
+def test_arcs_match_the_reference_arcs(clean_texts: list[str], thesaurus: str | None) -> None:
+    """The array-summed costs equal each arc's own sum, float for float, with every term in play:
+    the topic term, support (found twice), the absence bonus, a candidate limit, capitals and names."""
+    import unspin
+    from unspin.absence import DocumentWords
+    from unspin.doc import WORD
+    from unspin.lm import lm_word
+
+    r = Restorer()
+    checked = 0
+    for k, text in enumerate(clean_texts[:3]):
+        if thesaurus:
+            text = unspin.spin(text, rate=0.2, seed=k, thesaurus=thesaurus).text
+        doc = tokenize(text)
+        topic = r.topic(doc)
+        absence = DocumentWords(lm_word(t.text) for t in doc.tokens if t.kind == WORD)
+        sents = [_Sentence(doc, a, b) for a, b in doc.sentences]
+        # support for a pair of every sentence's first listed phrase, so the boost is exercised
+        support: Counter[tuple[str, str]] = Counter()
+        for s in sents:
+            slots = r.reference_arcs(s, 0.15, None)
+            first = next((a for slot in slots for a in slot), None)
+            if first is not None:
+                support[(first.seen, " ".join(first.words))] = 2
+        assert support
+        for s in sents:
+            for args in [(0.15, None), (0.12, None, topic, 8), (0.3, support, topic, 0, absence)]:
+                fast, slow = r.arcs(s, *args), r.reference_arcs(s, *args)  # type: ignore[arg-type]
+                assert fast == slow
+                checked += sum(map(len, fast))
+    assert checked > 500

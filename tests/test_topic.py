@@ -113,3 +113,21 @@ def test_build_script_rebuilds_the_shipped_vectors(tmp_path: Path) -> None:
     built, shipped = read_vectors(out), load_vectors()
     assert built.ids == shipped.ids
     assert np.array_equal(built.vectors, shipped.vectors) and np.array_equal(built.base, shipped.base)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_fits_of_many_phrases_equal_each_fit(clean_texts: list[str], data: st.DataObject) -> None:
+    """DocumentTopic.fits (arrays, as the restorer asks) gives fit's floats exactly, NaN for None."""
+    v = load_vectors()
+    words = _words(data.draw(st.sampled_from(clean_texts)))[:150]
+    pool = [*words, "military", "banana", "the", "of", "zzqxv", "energy"]
+    phrases = data.draw(st.lists(
+        st.lists(st.sampled_from(pool), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=12))
+    topic = v.document(words)
+    ids, owner = v.content_ids(phrases)
+    fits = topic.fits(ids, owner, len(phrases))
+    assert len(fits) == len(phrases)
+    for phrase, fast in zip(phrases, fits.tolist()):
+        slow = topic.fit(phrase)
+        assert (math.isnan(fast) and slow is None) or fast == slow

@@ -80,8 +80,14 @@ EDIT_FEATURES = (
 # an original that starts with its own determiner ("a lot", "some") takes no article before it
 _DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each"])
 
-# per seen phrase: its zipf, each candidate's words, the document-independent part of its cost, the candidates
-_Options = tuple[float, tuple[tuple[str, ...], ...], tuple[float, ...], tuple[Candidate, ...]]
+# per seen phrase: its zipf, each candidate's words, the document-independent part of its cost, the
+# candidates, that cost as an array, and the vector ids of the candidates' content words with the
+# candidate each belongs to (WordVectors.content_ids)
+_Options = tuple[
+    float, tuple[tuple[str, ...], ...], tuple[float, ...], tuple[Candidate, ...], npt.NDArray[np.float64],
+    tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+]
+_NO_IDS = np.zeros(0, dtype=np.int64)
 _UNSEEN = object()
 
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
@@ -389,7 +395,150 @@ class Restorer:
         topical fit of each original in the document ``topic``, and the evidence of
         its ``absence`` from the document, if given); with ``limit``, only the
         best ``limit`` candidates of each phrase. None for a closed-class word on
-        its own ("the", "of") unless ``closed_class`` is set."""
+        its own ("the", "of") unless ``closed_class`` is set.
+
+        The costs of all the sentence's candidates are added up as arrays, in
+        the order :meth:`reference_arcs` adds each one's (the same floats)."""
+        cfg = self.config
+        out: list[list[Arc]] = [[] for _ in sent.tokens]
+        n = len(sent.tokens)
+        bonuses = absence.bonuses if absence is not None and cfg.absence_weight else None
+        tokens, sent_words, max_span = sent.tokens, sent.words, cfg.max_span
+        # most longer spans are listed nowhere; set look-ups tell without a channel look-up
+        could_list, tail_prefixes = self.lexicon.could_list, self.lexicon.tail_prefixes
+        closed_class = cfg.closed_class
+        # per phrase with candidates: (i, length, seen, options, candidates kept, capital, names)
+        found: list[tuple[int, int, str, _Options, int, bool, set[str] | None]] = []
+        capital_costs: list[float] = []
+        for i in range(n):
+            if tokens[i].kind != WORD:
+                continue
+            seen = tail = ""  # words[i:j - 1] and words[i + 1:j - 1], joined
+            for length in range(1, max_span + 1):
+                j = i + length
+                if j > n or tokens[j - 1].kind != WORD:
+                    break
+                if length > 1 and not sent.joined[j - 2]:
+                    break
+                last = sent_words[j - 1]
+                if length == 1:
+                    seen = last
+                    if lone_letter(last) or (not closed_class and last in CLOSED_CLASS_WORDS):
+                        continue  # "5 m", "U.S.": spinners leave lone letters alone (and see closed_class)
+                else:
+                    # every reading keeps the middle words: once they start no listed
+                    # phrase's tail, neither this span nor a longer one can be listed
+                    if length > 2 and tail not in tail_prefixes:
+                        break
+                    head, seen = seen, f"{seen} {last}"
+                    tail = f"{tail} {last}" if tail else last
+                    if not could_list(head, tail):
+                        continue  # Channel.candidates would find none
+                options = self._options(seen)
+                if not options:
+                    continue
+                kept = min(limit, len(options[3])) if limit else len(options[3])
+                capital = i > 0 and any(t.text[:1].isupper() for t in tokens[i:j])
+                capital_cost = 0.0
+                if capital and sent.titled:  # only the name list can tell a name here
+                    capital = any(self._in_names(w) for w in sent_words[i:j])
+                    capital_cost = cfg.capital_penalty if capital else 0.0
+                elif capital:
+                    named = any(self._may_be_name(t.text, w) for t, w in zip(tokens[i:j], sent_words[i:j]))
+                    capital_cost = cfg.capital_penalty if named else cfg.title_penalty
+                # a capitalised name ("Admiral Nimitz"): an original that shares a name word
+                # with it ("Nimitz", "Chester Nimitz") is an alias WordNet lists, not what a
+                # spinner started from. Only names rare as English words count: "Court" and
+                # "House" are surnames too, and "Excessive Court" was "High Court"
+                names = None
+                if length > 1 and not sent.titled and all(t.text[:1].isupper() for t in tokens[i:j]):
+                    names = {_bare(w) for w in sent_words[i:j]
+                             if self._in_names(w) and self.channel.zipf(_bare(w)) < _ALIAS_MAX_ZIPF} or None
+                found.append((i, length, seen, options, kept, capital, names))
+                capital_costs.append(capital_cost)
+        if not found:
+            return out
+        costs = self._costs(found, capital_costs, math.log10(rho), support, topic, bonuses).tolist()
+        new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
+        at = 0
+        for (i, length, seen, (seen_zipf, words_of, _b, cands, _bs, _ids), kept, capital, names) in found:
+            slot = out[i]
+            for words, cost, cand in zip(words_of[:kept], costs[at : at + kept], cands[:kept]):
+                if names is not None and any(_bare(w) in names for w in words):
+                    continue
+                slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
+            at += kept
+        if cfg.article_agreement:
+            self._agree_articles(sent, out)
+        return out
+
+    def _costs(
+        self, found: list[tuple[int, int, str, _Options, int, bool, set[str] | None]], capital_costs: list[float],
+        log_rho: float, support: Counter[tuple[str, str]] | None, topic: DocumentTopic | None,
+        bonuses: Callable[[str, tuple[Candidate, ...]], tuple[float, ...]] | None,
+    ) -> npt.NDArray[np.float64]:
+        """The arc cost of every kept candidate of ``found`` (see :meth:`arcs`), in order."""
+        cfg = self.config
+        kept = [f[4] for f in found]
+        bases = np.concatenate([f[3][4][: f[4]] for f in found])
+        cost: npt.NDArray[np.float64] = log_rho + bases - np.repeat(np.array(capital_costs), kept)
+        if support:
+            at = 0
+            for (_i, _n, seen, options, k, _c, _names) in found:
+                for m, cand in enumerate(options[3][:k]):
+                    if support.get((seen, cand.original), 0) > 0:
+                        cost[at + m] += cfg.support_boost
+                at += k
+        if topic is not None:
+            seen_fit = np.repeat(np.array([f if (f := topic.fit(x[2])) is not None else np.nan for x in found]), kept)
+            ids, owner, at = [], [], 0
+            for (_i, _n, _s, options, k, _c, _names) in found:
+                cid, cown = options[5]
+                if k < len(options[3]):
+                    inside = cown < k
+                    cid, cown = cid[inside], cown[inside]
+                ids.append(cid)
+                owner.append(cown + at)
+                at += k
+            fit = topic.fits(np.concatenate(ids), np.concatenate(owner), at)
+            both = ~(np.isnan(fit) | np.isnan(seen_fit))
+            cost[both] += cfg.topic_weight * (fit[both] - seen_fit[both])
+        if bonuses is not None:
+            absent = np.fromiter(itertools.chain.from_iterable(bonuses(f[2], f[3][3])[: f[4]] for f in found),
+                                 dtype=np.float64, count=len(cost))
+            cost += cfg.absence_weight * absent
+        return cost
+
+    @staticmethod
+    def _agree_articles(sent: _Sentence, out: list[list[Arc]]) -> None:
+        """Move each arc that follows "a"/"an" and needs the other article onto
+        the article, with the article it needs (in place): no edit leaves "an
+        great". An original with its own determiner ("a lot", "some") replaces
+        the article too, so none leaves "a some". Arcs that agree with the seen
+        article stay, so a mismatched one remains the clue it is ("a
+        excellent" was "a great")."""
+        for i in range(len(out) - 1):
+            article = sent.words[i]
+            if article not in ("a", "an") or not sent.joined[i] or not out[i + 1]:
+                continue
+            agree: list[Arc] = []
+            for arc in out[i + 1]:
+                if arc.words[0] in _DETERMINERS:
+                    words = arc.words
+                else:
+                    need = indefinite_article(arc.words[0])
+                    if need == article:
+                        agree.append(arc)
+                        continue
+                    words = (need, *arc.words)
+                out[i].append(arc._replace(i=i, length=arc.length + 1, words=words, seen=f"{article} {arc.seen}"))
+            out[i + 1] = agree
+
+    def reference_arcs(
+        self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None,
+        topic: DocumentTopic | None = None, limit: int = 0, absence: DocumentWords | None = None,
+    ) -> list[list[Arc]]:
+        """Slow, obvious twin of :meth:`arcs` (each arc's cost added up on its own): a test oracle."""
         cfg = self.config
         log_rho = math.log10(rho)
         out: list[list[Arc]] = [[] for _ in sent.tokens]
@@ -429,7 +578,7 @@ class Restorer:
                 options = self._options(seen)
                 if not options:
                     continue
-                seen_zipf, words_of, bases, cands = options
+                seen_zipf, words_of, bases, cands = options[:4]
                 # absence bonus of every candidate (memoised per seen phrase, so before any limit)
                 absent = bonuses(seen, cands) if bonuses is not None else None
                 if limit and len(cands) > limit:  # candidates come best first
@@ -469,38 +618,14 @@ class Restorer:
             self._agree_articles(sent, out)
         return out
 
-    @staticmethod
-    def _agree_articles(sent: _Sentence, out: list[list[Arc]]) -> None:
-        """Move each arc that follows "a"/"an" and needs the other article onto
-        the article, with the article it needs (in place): no edit leaves "an
-        great". An original with its own determiner ("a lot", "some") replaces
-        the article too, so none leaves "a some". Arcs that agree with the seen
-        article stay, so a mismatched one remains the clue it is ("a
-        excellent" was "a great")."""
-        for i in range(len(out) - 1):
-            article = sent.words[i]
-            if article not in ("a", "an") or not sent.joined[i] or not out[i + 1]:
-                continue
-            agree: list[Arc] = []
-            for arc in out[i + 1]:
-                if arc.words[0] in _DETERMINERS:
-                    words = arc.words
-                else:
-                    need = indefinite_article(arc.words[0])
-                    if need == article:
-                        agree.append(arc)
-                        continue
-                    words = (need, *arc.words)
-                out[i].append(arc._replace(i=i, length=arc.length + 1, words=words, seen=f"{article} {arc.seen}"))
-            out[i + 1] = agree
-
     def _options(self, seen: str) -> _Options | None:
         """The seen phrase's zipf and, per candidate, its words and the part of its
         arc cost that holds in every document (the channel, less the margin and the
-        unigram discount), and the candidates. Memoised per phrase; ``None``
-        without candidates. Tuples of strings and of floats only, besides the
-        channel's own candidate tuple, so the garbage collector soon stops
-        tracking them."""
+        unigram discount), and the candidates; then that cost as an array and
+        the vector ids of the candidates' content words (for :meth:`arcs`).
+        Memoised per phrase; ``None`` without candidates. Strings, floats and
+        arrays only, besides the channel's own candidate tuple, so the garbage
+        collector soon stops tracking them."""
         hit = self._options_memo.get(seen, _UNSEEN)  # one look-up: another thread may clear the memo
         if hit is not _UNSEEN:
             return hit  # type: ignore[return-value]
@@ -518,7 +643,10 @@ class Restorer:
                     diff = cand.unigram - seen_zipf
                     base -= cfg.unigram_discount * (diff if cfg.symmetric_discount else max(0.0, diff))
                 bases.append(base)
-            out = (seen_zipf, tuple(tuple(c.original.split(" ")) for c in cands), tuple(bases), cands)
+            originals = [c.original for c in cands]
+            ids = load_vectors().content_ids(originals) if cfg.topic_weight else (_NO_IDS, _NO_IDS)
+            out = (seen_zipf, tuple(tuple(o.split(" ")) for o in originals), tuple(bases), cands,
+                   np.array(bases, dtype=np.float64), ids)
         if len(self._options_memo) > 500_000:
             self._options_memo.clear()
         self._options_memo[seen] = out

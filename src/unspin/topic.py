@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import IO
@@ -52,6 +52,20 @@ class WordVectors:
         self.base = np.einsum("ij,j->i", vectors, centre)
         self._v64 = vectors.astype(np.float64)  # 20 MB, converted once rather than per document
         self._norm2 = np.einsum("ij,ij->i", self._v64, self._v64)
+
+    def content_ids(self, phrases: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The ids of the phrases' content words that have vectors, and the index
+        of the phrase each belongs to (for :meth:`DocumentTopic.fits`)."""
+        ids: list[int] = []
+        owner: list[int] = []
+        get = self.ids.get
+        for k, phrase in enumerate(phrases):
+            for w in phrase.split(" "):
+                i = get(w)
+                if i is not None and w not in FUNCTION_WORDS:
+                    ids.append(i)
+                    owner.append(k)
+        return np.array(ids, dtype=np.int64), np.array(owner, dtype=np.int64)
 
     def document(self, words: Iterable[str]) -> DocumentTopic:
         """The topical centre of a document given its lower-case words (function words are skipped)."""
@@ -79,6 +93,7 @@ class DocumentTopic:
         # scan worker's core (2 workers ran slower than 1)
         self._dots = np.einsum("ij,j->i", vectors._v64, centre)
         self._cache: dict[str, float | None] = {}
+        self._count_of: npt.NDArray[np.float64] | None = None  # counts as an array over the vocabulary, for fits
 
     def _word_fit(self, i: int) -> float | None:
         # the centre without this word's own occurrences: |C - c x|^2 = |C|^2 - 2c x.C + c^2 |x|^2
@@ -101,6 +116,26 @@ class DocumentTopic:
                     fits.append(f)
         out = sum(fits) / len(fits) if fits else None
         self._cache[phrase] = out
+        return out
+
+    def fits(self, ids: npt.NDArray[np.int64], owner: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.float64]:
+        """:meth:`fit` of ``n`` phrases at once, NaN for ``None``, equal float for
+        float: ``ids`` and ``owner`` are :meth:`WordVectors.content_ids` of them
+        (possibly of several lists joined, ``owner`` offset)."""
+        if self._count_of is None:
+            self._count_of = np.zeros(len(self._dots), dtype=np.float64)
+            for i, k in self._counts.items():
+                self._count_of[i] = k
+        c, d, n2 = self._count_of[ids], self._dots[ids], self._v._norm2[ids]
+        # the same operations, in the same order, as _word_fit
+        rest = self._centre_norm2 - 2.0 * c * d + c * c * n2
+        ok = rest > _EMPTY
+        owner = owner[ok]
+        f = (d[ok] - c[ok] * n2[ok]) / np.sqrt(rest[ok]) - self._v.base[ids[ok]].astype(np.float64)
+        counted = np.bincount(owner, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out: npt.NDArray[np.float64] = np.bincount(owner, weights=f, minlength=n) / counted
+        out[counted == 0] = np.nan
         return out
 
 
