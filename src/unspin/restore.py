@@ -23,7 +23,7 @@ import json
 import math
 import warnings
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -88,6 +88,9 @@ _Options = tuple[
     tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
 ]
 _NO_IDS = np.zeros(0, dtype=np.int64)
+# a span with candidates (Restorer._phrases): slot, length, seen phrase, its options, capital,
+# capital cost, the name words its originals must not share (or None)
+_Phrase = tuple[int, int, str, _Options, bool, float, set[str] | None]
 _UNSEEN = object()
 
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
@@ -399,17 +402,36 @@ class Restorer:
 
         The costs of all the sentence's candidates are added up as arrays, in
         the order :meth:`reference_arcs` adds each one's (the same floats)."""
-        cfg = self.config
         out: list[list[Arc]] = [[] for _ in sent.tokens]
+        found = list(self._phrases(sent))
+        if not found:
+            return out
+        bonuses = absence.bonuses if absence is not None and self.config.absence_weight else None
+        costs = self._costs(found, limit, math.log10(rho), support, topic, bonuses).tolist()
+        new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
+        at = 0
+        for i, length, seen, (seen_zipf, words_of, _b, cands, _bs, _ids), capital, _cost, names in found:
+            kept = min(limit, len(cands)) if limit else len(cands)
+            slot = out[i]
+            for words, cost, cand in zip(words_of[:kept], costs[at : at + kept], cands[:kept]):
+                if names is not None and any(_bare(w) in names for w in words):
+                    continue
+                slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
+            at += kept
+        if self.config.article_agreement:
+            self._agree_articles(sent, out)
+        return out
+
+    def _phrases(self, sent: _Sentence) -> Iterator[_Phrase]:
+        """Each span of the sentence with candidates, left to right and shortest first:
+        ``(slot, length, seen phrase, its options, capital, capital cost, name words)``
+        (name words: of a capitalised name, the ones its aliases must not share)."""
+        cfg = self.config
         n = len(sent.tokens)
-        bonuses = absence.bonuses if absence is not None and cfg.absence_weight else None
         tokens, sent_words, max_span = sent.tokens, sent.words, cfg.max_span
         # most longer spans are listed nowhere; set look-ups tell without a channel look-up
         could_list, tail_prefixes = self.lexicon.could_list, self.lexicon.tail_prefixes
         closed_class = cfg.closed_class
-        # per phrase with candidates: (i, length, seen, options, candidates kept, capital, names)
-        found: list[tuple[int, int, str, _Options, int, bool, set[str] | None]] = []
-        capital_costs: list[float] = []
         for i in range(n):
             if tokens[i].kind != WORD:
                 continue
@@ -437,7 +459,6 @@ class Restorer:
                 options = self._options(seen)
                 if not options:
                     continue
-                kept = min(limit, len(options[3])) if limit else len(options[3])
                 capital = i > 0 and any(t.text[:1].isupper() for t in tokens[i:j])
                 capital_cost = 0.0
                 if capital and sent.titled:  # only the name list can tell a name here
@@ -454,37 +475,20 @@ class Restorer:
                 if length > 1 and not sent.titled and all(t.text[:1].isupper() for t in tokens[i:j]):
                     names = {_bare(w) for w in sent_words[i:j]
                              if self._in_names(w) and self.channel.zipf(_bare(w)) < _ALIAS_MAX_ZIPF} or None
-                found.append((i, length, seen, options, kept, capital, names))
-                capital_costs.append(capital_cost)
-        if not found:
-            return out
-        costs = self._costs(found, capital_costs, math.log10(rho), support, topic, bonuses).tolist()
-        new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
-        at = 0
-        for (i, length, seen, (seen_zipf, words_of, _b, cands, _bs, _ids), kept, capital, names) in found:
-            slot = out[i]
-            for words, cost, cand in zip(words_of[:kept], costs[at : at + kept], cands[:kept]):
-                if names is not None and any(_bare(w) in names for w in words):
-                    continue
-                slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
-            at += kept
-        if cfg.article_agreement:
-            self._agree_articles(sent, out)
-        return out
+                yield i, length, seen, options, capital, capital_cost, names
 
     def _costs(
-        self, found: list[tuple[int, int, str, _Options, int, bool, set[str] | None]], capital_costs: list[float],
-        log_rho: float, support: Counter[tuple[str, str]] | None, topic: DocumentTopic | None,
-        bonuses: Callable[[str, tuple[Candidate, ...]], tuple[float, ...]] | None,
+        self, found: list[_Phrase], limit: int, log_rho: float, support: Counter[tuple[str, str]] | None,
+        topic: DocumentTopic | None, bonuses: Callable[[str, tuple[Candidate, ...]], tuple[float, ...]] | None,
     ) -> npt.NDArray[np.float64]:
-        """The arc cost of every kept candidate of ``found`` (see :meth:`arcs`), in order."""
+        """The arc cost of each candidate of ``found`` (the best ``limit`` of each), in order (see :meth:`arcs`)."""
         cfg = self.config
-        kept = [f[4] for f in found]
-        bases = np.concatenate([f[3][4][: f[4]] for f in found])
-        cost: npt.NDArray[np.float64] = log_rho + bases - np.repeat(np.array(capital_costs), kept)
+        kept = [min(limit, len(f[3][3])) if limit else len(f[3][3]) for f in found]
+        bases = np.concatenate([f[3][4][:k] for f, k in zip(found, kept)])
+        cost: npt.NDArray[np.float64] = log_rho + bases - np.repeat(np.array([f[5] for f in found]), kept)
         if support:
             at = 0
-            for (_i, _n, seen, options, k, _c, _names) in found:
+            for (_i, _n, seen, options, _c, _cc, _names), k in zip(found, kept):
                 for m, cand in enumerate(options[3][:k]):
                     if support.get((seen, cand.original), 0) > 0:
                         cost[at + m] += cfg.support_boost
@@ -492,7 +496,7 @@ class Restorer:
         if topic is not None:
             seen_fit = np.repeat(np.array([f if (f := topic.fit(x[2])) is not None else np.nan for x in found]), kept)
             ids, owner, at = [], [], 0
-            for (_i, _n, _s, options, k, _c, _names) in found:
+            for (_i, _n, _s, options, _c, _cc, _names), k in zip(found, kept):
                 cid, cown = options[5]
                 if k < len(options[3]):
                     inside = cown < k
@@ -504,7 +508,8 @@ class Restorer:
             both = ~(np.isnan(fit) | np.isnan(seen_fit))
             cost[both] += cfg.topic_weight * (fit[both] - seen_fit[both])
         if bonuses is not None:
-            absent = np.fromiter(itertools.chain.from_iterable(bonuses(f[2], f[3][3])[: f[4]] for f in found),
+            # absence bonus of every candidate (memoised per seen phrase, so before any limit)
+            absent = np.fromiter(itertools.chain.from_iterable(bonuses(f[2], f[3][3])[:k] for f, k in zip(found, kept)),
                                  dtype=np.float64, count=len(cost))
             cost += cfg.absence_weight * absent
         return cost
@@ -542,78 +547,27 @@ class Restorer:
         cfg = self.config
         log_rho = math.log10(rho)
         out: list[list[Arc]] = [[] for _ in sent.tokens]
-        n = len(sent.tokens)
         fit_of = topic.fit if topic is not None else None
-        support_boost, topic_weight, absence_weight = cfg.support_boost, cfg.topic_weight, cfg.absence_weight
-        bonuses = absence.bonuses if absence is not None and absence_weight else None
-        new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
-        tokens, sent_words, max_span = sent.tokens, sent.words, cfg.max_span
-        # most longer spans are listed nowhere; set look-ups tell without a channel look-up
-        could_list, tail_prefixes = self.lexicon.could_list, self.lexicon.tail_prefixes
-        closed_class = cfg.closed_class
-        for i in range(n):
-            if tokens[i].kind != WORD:
-                continue
-            seen = tail = ""  # words[i:j - 1] and words[i + 1:j - 1], joined
-            for length in range(1, max_span + 1):
-                j = i + length
-                if j > n or tokens[j - 1].kind != WORD:
-                    break
-                if length > 1 and not sent.joined[j - 2]:
-                    break
-                last = sent_words[j - 1]
-                if length == 1:
-                    seen = last
-                    if lone_letter(last) or (not closed_class and last in CLOSED_CLASS_WORDS):
-                        continue  # "5 m", "U.S.": spinners leave lone letters alone (and see closed_class)
-                else:
-                    # every reading keeps the middle words: once they start no listed
-                    # phrase's tail, neither this span nor a longer one can be listed
-                    if length > 2 and tail not in tail_prefixes:
-                        break
-                    head, seen = seen, f"{seen} {last}"
-                    tail = f"{tail} {last}" if tail else last
-                    if not could_list(head, tail):
-                        continue  # Channel.candidates would find none
-                options = self._options(seen)
-                if not options:
+        bonuses = absence.bonuses if absence is not None and cfg.absence_weight else None
+        for i, length, seen, options, capital, capital_cost, names in self._phrases(sent):
+            seen_zipf, words_of, bases, cands = options[:4]
+            absent = bonuses(seen, cands) if bonuses is not None else None
+            if limit:  # candidates come best first
+                words_of, bases, cands = words_of[:limit], bases[:limit], cands[:limit]
+            seen_fit = fit_of(seen) if fit_of is not None else None
+            for k, (words, base, cand) in enumerate(zip(words_of, bases, cands)):
+                if names is not None and any(_bare(w) in names for w in words):
                     continue
-                seen_zipf, words_of, bases, cands = options[:4]
-                # absence bonus of every candidate (memoised per seen phrase, so before any limit)
-                absent = bonuses(seen, cands) if bonuses is not None else None
-                if limit and len(cands) > limit:  # candidates come best first
-                    words_of, bases, cands = words_of[:limit], bases[:limit], cands[:limit]
-                seen_fit = fit_of(seen) if fit_of is not None else None
-                capital = i > 0 and any(t.text[:1].isupper() for t in sent.tokens[i:j])
-                capital_cost = 0.0
-                if capital and sent.titled:  # only the name list can tell a name here
-                    capital = any(self._in_names(w) for w in sent.words[i:j])
-                    capital_cost = cfg.capital_penalty if capital else 0.0
-                elif capital:
-                    named = any(self._may_be_name(t.text, w) for t, w in zip(sent.tokens[i:j], sent.words[i:j]))
-                    capital_cost = cfg.capital_penalty if named else cfg.title_penalty
-                # a capitalised name ("Admiral Nimitz"): an original that shares a name word
-                # with it ("Nimitz", "Chester Nimitz") is an alias WordNet lists, not what a
-                # spinner started from. Only names rare as English words count: "Court" and
-                # "House" are surnames too, and "Excessive Court" was "High Court"
-                names = None
-                if length > 1 and not sent.titled and all(t.text[:1].isupper() for t in sent.tokens[i:j]):
-                    names = {_bare(w) for w in sent.words[i:j]
-                             if self._in_names(w) and self.channel.zipf(_bare(w)) < _ALIAS_MAX_ZIPF} or None
-                slot = out[i]
-                for k, (words, base, cand) in enumerate(zip(words_of, bases, cands)):
-                    if names is not None and any(_bare(w) in names for w in words):
-                        continue
-                    cost = log_rho + base - capital_cost
-                    if support and support.get((seen, cand.original), 0) > 0:
-                        cost += support_boost
-                    if seen_fit is not None and fit_of is not None:
-                        fit = fit_of(cand.original)
-                        if fit is not None:
-                            cost += topic_weight * (fit - seen_fit)
-                    if absent is not None:
-                        cost += absence_weight * absent[k]
-                    slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
+                cost = log_rho + base - capital_cost
+                if support and support.get((seen, cand.original), 0) > 0:
+                    cost += cfg.support_boost
+                if seen_fit is not None and fit_of is not None:
+                    fit = fit_of(cand.original)
+                    if fit is not None:
+                        cost += cfg.topic_weight * (fit - seen_fit)
+                if absent is not None:
+                    cost += cfg.absence_weight * absent[k]
+                out[i].append(Arc(i, length, words, cost, seen, cand, seen_zipf, capital))
         if cfg.article_agreement:
             self._agree_articles(sent, out)
         return out
