@@ -131,3 +131,19 @@ def test_fits_of_many_phrases_equal_each_fit(clean_texts: list[str], data: st.Da
     for phrase, fast in zip(phrases, fits.tolist()):
         slow = topic.fit(phrase)
         assert (math.isnan(fast) and slow is None) or fast == slow
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_products_worked_out_on_demand_equal_the_whole_table(clean_texts: list[str], data: st.DataObject) -> None:
+    """A document works out each word's product with its centre on first use; the floats are
+    those of one product over the whole vocabulary, whichever words are asked first."""
+    v = load_vectors()
+    topic = v.document(_words(data.draw(st.sampled_from(clean_texts))))
+    whole = np.einsum("ij,j->i", v._v64, topic._centre)
+    for _ in range(3):
+        ids = np.array(data.draw(st.lists(st.integers(0, len(whole) - 1), min_size=1, max_size=200)), dtype=np.int64)
+        assert (topic._products(ids) == whole[ids]).all()
+    word = data.draw(st.integers(0, len(whole) - 1))
+    topic._word_fit(word)
+    assert topic._dots[word] == whole[word]

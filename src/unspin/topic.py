@@ -88,16 +88,31 @@ class DocumentTopic:
         for i, c in counts.items():
             centre += c * vectors.vectors[i]
         self._centre_norm2 = float(centre @ centre)
-        # one product for the whole vocabulary: then a word's fit is a few scalar operations.
-        # einsum, not BLAS: OpenBLAS threads left spinning after each call took the other
-        # scan worker's core (2 workers ran slower than 1)
-        self._dots = np.einsum("ij,j->i", vectors._v64, centre)
+        self._centre = centre
+        # each word's product with the centre, worked out on first use (NaN until then): a
+        # document asks for a few thousand of the 50,839 words. einsum, not BLAS: OpenBLAS
+        # threads left spinning after each call took the other scan worker's core (2 workers
+        # ran slower than 1); row by row, it gives the floats it gives for the whole table
+        self._dots = np.full(len(vectors.base), np.nan)
         self._cache: dict[str, float | None] = {}
         self._count_of: npt.NDArray[np.float64] | None = None  # counts as an array over the vocabulary, for fits
 
+    def _products(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """The words' products with the centre (``ids`` may repeat)."""
+        d = self._dots[ids]
+        new = np.isnan(d)
+        if new.any():
+            todo = np.unique(ids[new])
+            self._dots[todo] = np.einsum("ij,j->i", self._v._v64[todo], self._centre)
+            d = self._dots[ids]
+        return d
+
     def _word_fit(self, i: int) -> float | None:
         # the centre without this word's own occurrences: |C - c x|^2 = |C|^2 - 2c x.C + c^2 |x|^2
-        c, d, n2 = self._counts.get(i, 0), float(self._dots[i]), float(self._v._norm2[i])
+        d = float(self._dots[i])
+        if d != d:  # NaN: not worked out yet
+            d = float(self._products(np.array([i], dtype=np.int64))[0])
+        c, n2 = self._counts.get(i, 0), float(self._v._norm2[i])
         rest = self._centre_norm2 - 2.0 * c * d + c * c * n2
         if rest <= _EMPTY:  # nothing else in the document (rounding leaves ~1e-8)
             return None
@@ -126,7 +141,7 @@ class DocumentTopic:
             self._count_of = np.zeros(len(self._dots), dtype=np.float64)
             for i, k in self._counts.items():
                 self._count_of[i] = k
-        c, d, n2 = self._count_of[ids], self._dots[ids], self._v._norm2[ids]
+        c, d, n2 = self._count_of[ids], self._products(ids), self._v._norm2[ids]
         # the same operations, in the same order, as _word_fit
         rest = self._centre_norm2 - 2.0 * c * d + c * c * n2
         ok = rest > _EMPTY
