@@ -76,6 +76,22 @@ def test_native_path_scores_equal_python() -> None:
     assert r._path_score(words) == slow
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(VOCAB[:-2]), min_size=1, max_size=12), min_size=1, max_size=8))
+def test_many_paths_scored_in_one_call_equal_each_path_scored_alone(paths: list[list[str]]) -> None:
+    """Restorer._path_scores (one compiled call, paths_logp) gives each path's summed score
+    exactly as one _path_score per path does, compiled or in Python."""
+    r = _restorer()
+    one_by_one = [sum(r._path_score(path)) for path in paths]
+    assert r._path_scores(paths) == one_by_one
+    nat = r.native
+    r.native = None
+    try:
+        assert r._path_scores(paths) == one_by_one
+    finally:
+        r.native = nat
+
+
 @pytest.mark.parametrize("thesaurus", ["moby", "wordnet"])
 def test_documents_restore_alike_with_and_without_the_compiled_decoder(
     clean_texts: list[str], thesaurus: str

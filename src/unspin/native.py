@@ -237,6 +237,7 @@ class NativeLM:
         """Hash the tables and load (or, the first time, compile) every compiled function."""
         ids, tables = self.encode(["the", "news", "<s>", "</s>"])
         path_logp(ids[:2], int(ids[2]), int(ids[3]), tables)
+        paths_logp(ids[:2], np.array([0, 1, 2], dtype=np.int64), int(ids[2]), int(ids[3]), tables)
         one = np.array([0, 1], dtype=np.int64)
         decode(ids[:1], one, one[1:], np.zeros(1), one[:1], one[1:], ids[1:2], -0.05, 8, 3.0, int(ids[2]), int(ids[3]),
                tables)
@@ -436,6 +437,23 @@ def path_logp(words: Any, bos: int, eos: int, t: Any) -> Any:
         w = words[i] if i < len(words) else eos
         out[i] = _cached_logp(w, h1, h2, t)
         h2, h1 = h1, w
+    return out
+
+
+@numba.njit(cache=True)
+def paths_logp(words: Any, starts: Any, bos: int, eos: int, t: Any) -> Any:
+    """:func:`path_logp` of many sentences in one call: sentence ``k`` is
+    ``words[starts[k]:starts[k + 1]]``, its scores (``</s>`` last) are
+    ``out[starts[k] + k:starts[k + 1] + k + 1]``."""
+    out = np.empty(len(words) + len(starts) - 1)
+    o = 0
+    for k in range(len(starts) - 1):
+        h2, h1 = bos, bos
+        for i in range(starts[k], starts[k + 1] + 1):
+            w = words[i] if i < starts[k + 1] else eos
+            out[o] = _cached_logp(w, h1, h2, t)
+            o += 1
+            h2, h1 = h1, w
     return out
 
 

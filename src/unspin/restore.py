@@ -750,6 +750,19 @@ class Restorer:
             h2, h1 = h1, w
         return out
 
+    def _path_scores(self, paths: list[list[str]]) -> list[float]:
+        """``sum(self._path_score(path))`` of each path (one compiled call for them all)."""
+        if self.native is None:
+            return [sum(self._path_score(path)) for path in paths]
+        from .native import paths_logp
+
+        starts = np.zeros(len(paths) + 1, dtype=np.int64)
+        np.cumsum([len(path) for path in paths], out=starts[1:])
+        ids, tables = self.native.encode([*itertools.chain.from_iterable(paths), BOS, EOS])
+        scores: list[float] = paths_logp(ids[:-2], starts, int(ids[-2]), int(ids[-1]), tables).tolist()
+        ends = (starts[1:] + np.arange(1, len(paths) + 1)).tolist()
+        return [sum(scores[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+
     def evidence(
         self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None
     ) -> list[dict[str, float]]:
@@ -761,13 +774,15 @@ class Restorer:
         """
         keep = math.log10(1.0 - rho)
         out_words = self._path_words(sent, chosen)
-        best = sum(self._path_score([w for ws in out_words for w in ws]))
-        feats = []
-        sources = self.config.channel.sources
-        for arc in chosen:
+        paths = [[w for ws in out_words for w in ws]]
+        for arc in chosen:  # the best path with the edit's span kept as written
             alt = list(out_words)
             alt[arc.i : arc.i + arc.length] = [[w] for w in sent.words[arc.i : arc.i + arc.length]]
-            without = sum(self._path_score([w for ws in alt for w in ws]))
+            paths.append([w for ws in alt for w in ws])
+        best, *withouts = self._path_scores(paths)
+        feats = []
+        sources = self.config.channel.sources
+        for arc, without in zip(chosen, withouts):
             lm_gain = best - without
             log_odds = (best + arc.cost) - (without + keep)
             cand = arc.candidate
@@ -864,20 +879,28 @@ class Restorer:
         each span are scored; closed-class words ("an", "the") are no alternative for
         a phrase with a content word."""
         best = self._path_words(sent, chosen)
-        base = sum(self._path_score([w for ws in best for w in ws]))
-        out = []
+        rivals_of = []
+        paths = [[w for ws in best for w in ws]]
         for arc in chosen:
             content = any(w not in CLOSED_CLASS_WORDS for w in arc.seen.split(" "))
             rivals = sorted((b for b in arcs[arc.i] if b.length == arc.length and b.words != arc.words
                              and not (content and all(w in CLOSED_CLASS_WORDS for w in b.words))),
                             key=lambda b: -b.cost)[:_RIVALS]
-            scored = []
+            rivals_of.append(rivals)
             for b in rivals:
                 path = list(best)
                 path[arc.i] = list(b.words)
-                gap = sum(self._path_score([w for ws in path for w in ws])) + b.cost - arc.cost - base
+                paths.append([w for ws in path for w in ws])
+        base, *scores = self._path_scores(paths)
+        out = []
+        at = 0
+        for arc, rivals in zip(chosen, rivals_of):
+            scored = []
+            for b, score in zip(rivals, scores[at : at + len(rivals)]):
+                gap = score + b.cost - arc.cost - base
                 if gap >= -within:
                     scored.append((gap, b.words))
+            at += len(rivals)
             scored.sort(key=lambda sw: -sw[0])
             out.append(tuple(words for _gap, words in scored[:limit]))
         return out
