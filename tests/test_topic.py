@@ -125,8 +125,8 @@ def test_fits_of_many_phrases_equal_each_fit(clean_texts: list[str], data: st.Da
     phrases = data.draw(st.lists(
         st.lists(st.sampled_from(pool), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=12))
     topic = v.document(words)
-    ids, owner = v.content_ids(phrases)
-    fits = topic.fits(ids, owner, len(phrases))
+    per_phrase = [v.content_ids(p) for p in phrases]
+    fits = topic.fits(np.array([i for ids in per_phrase for i in ids], dtype=np.int64), [len(i) for i in per_phrase])
     assert len(fits) == len(phrases)
     for phrase, fast in zip(phrases, fits.tolist()):
         slow = topic.fit(phrase)

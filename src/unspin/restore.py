@@ -81,13 +81,13 @@ EDIT_FEATURES = (
 _DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each"])
 
 # per seen phrase: its zipf, each candidate's words, the document-independent part of its cost, the
-# candidates, that cost as an array, and the vector ids of the candidates' content words with the
-# candidate each belongs to (WordVectors.content_ids)
+# candidates, that cost as an array, and the vector ids of their content words (WordVectors.content_ids):
+# every candidate's one after another, how many the first k candidates have (k = 0 ... n), how many
+# each has, and the seen phrase's
 _Options = tuple[
     float, tuple[tuple[str, ...], ...], tuple[float, ...], tuple[Candidate, ...], npt.NDArray[np.float64],
-    tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]],
 ]
-_NO_IDS = np.zeros(0, dtype=np.int64)
 # a span with candidates (Restorer._phrases): slot, length, seen phrase, its options, capital,
 # capital cost, the name words its originals must not share (or None)
 _Phrase = tuple[int, int, str, _Options, bool, float, set[str] | None]
@@ -494,17 +494,16 @@ class Restorer:
                         cost[at + m] += cfg.support_boost
                 at += k
         if topic is not None:
-            seen_fit = np.repeat(np.array([f if (f := topic.fit(x[2])) is not None else np.nan for x in found]), kept)
-            ids, owner, at = [], [], 0
-            for (_i, _n, _s, options, _c, _cc, _names), k in zip(found, kept):
-                cid, cown = options[5]
-                if k < len(options[3]):
-                    inside = cown < k
-                    cid, cown = cid[inside], cown[inside]
-                ids.append(cid)
-                owner.append(cown + at)
-                at += k
-            fit = topic.fits(np.concatenate(ids), np.concatenate(owner), at)
+            # the kept candidates' ids, then each seen phrase's
+            chain = itertools.chain.from_iterable
+            topical = [f[3][5] for f in found]
+            ids = list(chain(t[0][: t[1][k]] for t, k in zip(topical, kept)))
+            ids.extend(chain(t[3] for t in topical))
+            counts = list(chain(t[2][:k] for t, k in zip(topical, kept)))
+            counts.extend(len(t[3]) for t in topical)
+            fits = topic.fits(np.array(ids, dtype=np.int64), counts)
+            at = len(cost)
+            fit, seen_fit = fits[:at], np.repeat(fits[at:], kept)
             both = ~(np.isnan(fit) | np.isnan(seen_fit))
             cost[both] += cfg.topic_weight * (fit[both] - seen_fit[both])
         if bonuses is not None:
@@ -598,9 +597,14 @@ class Restorer:
                     base -= cfg.unigram_discount * (diff if cfg.symmetric_discount else max(0.0, diff))
                 bases.append(base)
             originals = [c.original for c in cands]
-            ids = load_vectors().content_ids(originals) if cfg.topic_weight else (_NO_IDS, _NO_IDS)
+            ids: list[tuple[int, ...]] = [()] * (len(cands) + 1)
+            if cfg.topic_weight:
+                ids = [load_vectors().content_ids(o) for o in originals]
+                ids.append(load_vectors().content_ids(seen))
             out = (seen_zipf, tuple(tuple(o.split(" ")) for o in originals), tuple(bases), cands,
-                   np.array(bases, dtype=np.float64), ids)
+                   np.array(bases, dtype=np.float64),
+                   (tuple(itertools.chain.from_iterable(ids[:-1])), tuple(itertools.accumulate(map(len, ids[:-1]),
+                    initial=0)), tuple(map(len, ids[:-1])), ids[-1]))
         if len(self._options_memo) > 500_000:
             self._options_memo.clear()
         self._options_memo[seen] = out

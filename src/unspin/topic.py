@@ -53,19 +53,10 @@ class WordVectors:
         self._v64 = vectors.astype(np.float64)  # 20 MB, converted once rather than per document
         self._norm2 = np.einsum("ij,ij->i", self._v64, self._v64)
 
-    def content_ids(self, phrases: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """The ids of the phrases' content words that have vectors, and the index
-        of the phrase each belongs to (for :meth:`DocumentTopic.fits`)."""
-        ids: list[int] = []
-        owner: list[int] = []
+    def content_ids(self, phrase: str) -> tuple[int, ...]:
+        """The ids of the phrase's content words that have vectors (what :meth:`DocumentTopic.fits` reads)."""
         get = self.ids.get
-        for k, phrase in enumerate(phrases):
-            for w in phrase.split(" "):
-                i = get(w)
-                if i is not None and w not in FUNCTION_WORDS:
-                    ids.append(i)
-                    owner.append(k)
-        return np.array(ids, dtype=np.int64), np.array(owner, dtype=np.int64)
+        return tuple(i for w in phrase.split(" ") if (i := get(w)) is not None and w not in FUNCTION_WORDS)
 
     def document(self, words: Iterable[str]) -> DocumentTopic:
         """The topical centre of a document given its lower-case words (function words are skipped)."""
@@ -101,10 +92,9 @@ class DocumentTopic:
         """The words' products with the centre (``ids`` may repeat)."""
         d = self._dots[ids]
         new = np.isnan(d)
-        if new.any():
-            todo = np.unique(ids[new])
-            self._dots[todo] = np.einsum("ij,j->i", self._v._v64[todo], self._centre)
-            d = self._dots[ids]
+        if new.any():  # a word asked twice here is worked out twice, to the same float
+            todo = ids[new]
+            d[new] = self._dots[todo] = np.einsum("ij,j->i", self._v._v64[todo], self._centre)
         return d
 
     def _word_fit(self, i: int) -> float | None:
@@ -133,10 +123,12 @@ class DocumentTopic:
         self._cache[phrase] = out
         return out
 
-    def fits(self, ids: npt.NDArray[np.int64], owner: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.float64]:
-        """:meth:`fit` of ``n`` phrases at once, NaN for ``None``, equal float for
-        float: ``ids`` and ``owner`` are :meth:`WordVectors.content_ids` of them
-        (possibly of several lists joined, ``owner`` offset)."""
+    def fits(self, ids: npt.NDArray[np.int64], counts: Sequence[int]) -> npt.NDArray[np.float64]:
+        """:meth:`fit` of many phrases at once, NaN for ``None``, equal float for
+        float: ``ids`` are their :meth:`WordVectors.content_ids` one after another,
+        ``counts`` how many each has."""
+        n = len(counts)
+        owner = np.repeat(np.arange(n), counts)
         if self._count_of is None:
             self._count_of = np.zeros(len(self._dots), dtype=np.float64)
             for i, k in self._counts.items():
