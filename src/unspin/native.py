@@ -187,8 +187,11 @@ class NativeLM:
         with self._lock:
             if len(self._ids) + len(words) >= _MAX_WORDS:
                 self._reset()
-            get = self._ids.get  # most words are known: skip the call for them
-            ids = np.array([i if (i := get(w)) is not None else self.word_id(w) for w in words], dtype=np.int64)
+            found = list(map(self._ids.get, words))
+            try:  # most sentences hold no new word: one pass in C each way
+                ids = np.fromiter(found, dtype=np.int64, count=len(found))
+            except TypeError:  # None: a word seen for the first time
+                ids = np.array([i if i is not None else self.word_id(w) for i, w in zip(found, words)], dtype=np.int64)
             return ids, self.tables()
 
     def _grow(self) -> None:
