@@ -657,11 +657,11 @@ def test_an_original_the_seen_word_derives_from_keeps_its_frequency_advantage() 
     discounted = Restorer(replace(RestoreConfig(), discount_derived=True))
     a, b = plain._options(seen), discounted._options(seen)
     assert a is not None and b is not None
-    zipf, words_of, bases, _cands = a[:4]
-    pairs = {" ".join(w): (x, y) for w, x, y in zip(words_of, bases, b[2])}
+    zipf, words_of, bases = a.zipf, a.words, a.bases.tolist()
+    pairs = {" ".join(w): (x, y) for w, x, y in zip(words_of, bases, b.bases.tolist())}
     assert "green" in pairs and len(pairs) > 1
     x, y = pairs.pop("green")
-    green = next(c for c in a[3] if c.original == "green")
+    green = next(c for c in a.candidates if c.original == "green")
     assert green.unigram > zipf  # commoner: the discount would apply
     assert x - y == pytest.approx(RestoreConfig().unigram_discount * (green.unigram - zipf))
     assert all(x == y for x, y in pairs.values())

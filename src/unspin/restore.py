@@ -80,14 +80,21 @@ EDIT_FEATURES = (
 # an original that starts with its own determiner ("a lot", "some") takes no article before it
 _DETERMINERS = frozenset(["a", "an", "the", "this", "that", "these", "those", "some", "any", "no", "every", "each"])
 
-# per seen phrase: its zipf, each candidate's words, the document-independent part of its cost, the
-# candidates, that cost as an array, and the vector ids of their content words (WordVectors.content_ids):
-# every candidate's one after another, how many the first k candidates have (k = 0 ... n), how many
-# each has, and the seen phrase's
-_Options = tuple[
-    float, tuple[tuple[str, ...], ...], tuple[float, ...], tuple[Candidate, ...], npt.NDArray[np.float64],
-    tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]],
-]
+class _Options(NamedTuple):
+    """What one seen phrase offers in every document (memoised per phrase, see ``Restorer._options``)."""
+
+    zipf: float  # the seen phrase's web frequency
+    words: tuple[tuple[str, ...], ...]  # each candidate's words
+    bases: npt.NDArray[np.float64]  # each candidate's document-independent part of its arc cost
+    candidates: tuple[Candidate, ...]
+    # the vector ids of the content words (WordVectors.content_ids) of every candidate, one after
+    # another, then of the seen phrase; how many the first k candidates have (k = 0 ... n); how
+    # many each candidate has (bytes: under 256 each)
+    topic_ids: npt.NDArray[np.int32]
+    topic_upto: tuple[int, ...]
+    topic_counts: bytes
+
+
 # a span with candidates (Restorer._phrases): slot, length, seen phrase, its options, capital,
 # capital cost, the name words its originals must not share (or None)
 _Phrase = tuple[int, int, str, _Options, bool, float, set[str] | None]
@@ -410,7 +417,8 @@ class Restorer:
         costs = self._costs(found, limit, math.log10(rho), support, topic, bonuses).tolist()
         new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
         at = 0
-        for i, length, seen, (seen_zipf, words_of, _b, cands, _bs, _ids), capital, _cost, names in found:
+        for i, length, seen, options, capital, _cost, names in found:
+            seen_zipf, words_of, cands = options.zipf, options.words, options.candidates
             kept = min(limit, len(cands)) if limit else len(cands)
             slot = out[i]
             for words, cost, cand in zip(words_of[:kept], costs[at : at + kept], cands[:kept]):
@@ -483,33 +491,34 @@ class Restorer:
     ) -> npt.NDArray[np.float64]:
         """The arc cost of each candidate of ``found`` (the best ``limit`` of each), in order (see :meth:`arcs`)."""
         cfg = self.config
-        kept = [min(limit, len(f[3][3])) if limit else len(f[3][3]) for f in found]
-        bases = np.concatenate([f[3][4][:k] for f, k in zip(found, kept)])
+        options = [f[3] for f in found]
+        kept = [min(limit, len(o.candidates)) if limit else len(o.candidates) for o in options]
+        bases = np.concatenate([o.bases[:k] for o, k in zip(options, kept)])
         cost: npt.NDArray[np.float64] = log_rho + bases - np.repeat(np.array([f[5] for f in found]), kept)
         if support:
             at = 0
-            for (_i, _n, seen, options, _c, _cc, _names), k in zip(found, kept):
-                for m, cand in enumerate(options[3][:k]):
+            for (_i, _n, seen, _o, _c, _cc, _names), o, k in zip(found, options, kept):
+                for m, cand in enumerate(o.candidates[:k]):
                     if support.get((seen, cand.original), 0) > 0:
                         cost[at + m] += cfg.support_boost
                 at += k
         if topic is not None:
             # the kept candidates' ids, then each seen phrase's
             chain = itertools.chain.from_iterable
-            topical = [f[3][5] for f in found]
-            ids = list(chain(t[0][: t[1][k]] for t, k in zip(topical, kept)))
-            ids.extend(chain(t[3] for t in topical))
-            counts = list(chain(t[2][:k] for t, k in zip(topical, kept)))
-            counts.extend(len(t[3]) for t in topical)
-            fits = topic.fits(np.array(ids, dtype=np.int64), counts)
+            ids = np.concatenate([o.topic_ids[: o.topic_upto[k]] for o, k in zip(options, kept)]
+                                 + [o.topic_ids[o.topic_upto[-1] :] for o in options])
+            counts = list(chain(o.topic_counts[:k] for o, k in zip(options, kept)))
+            counts.extend(len(o.topic_ids) - o.topic_upto[-1] for o in options)
+            fits = topic.fits(ids.astype(np.int64), counts)
             at = len(cost)
             fit, seen_fit = fits[:at], np.repeat(fits[at:], kept)
             both = ~(np.isnan(fit) | np.isnan(seen_fit))
             cost[both] += cfg.topic_weight * (fit[both] - seen_fit[both])
         if bonuses is not None:
             # absence bonus of every candidate (memoised per seen phrase, so before any limit)
-            absent = np.fromiter(itertools.chain.from_iterable(bonuses(f[2], f[3][3])[:k] for f, k in zip(found, kept)),
-                                 dtype=np.float64, count=len(cost))
+            absent = np.fromiter(
+                itertools.chain.from_iterable(bonuses(f[2], o.candidates)[:k] for f, o, k in zip(found, options, kept)),
+                dtype=np.float64, count=len(cost))
             cost += cfg.absence_weight * absent
         return cost
 
@@ -549,7 +558,7 @@ class Restorer:
         fit_of = topic.fit if topic is not None else None
         bonuses = absence.bonuses if absence is not None and cfg.absence_weight else None
         for i, length, seen, options, capital, capital_cost, names in self._phrases(sent):
-            seen_zipf, words_of, bases, cands = options[:4]
+            seen_zipf, words_of, bases, cands = options.zipf, options.words, options.bases.tolist(), options.candidates
             absent = bonuses(seen, cands) if bonuses is not None else None
             if limit:  # candidates come best first
                 words_of, bases, cands = words_of[:limit], bases[:limit], cands[:limit]
@@ -574,11 +583,10 @@ class Restorer:
     def _options(self, seen: str) -> _Options | None:
         """The seen phrase's zipf and, per candidate, its words and the part of its
         arc cost that holds in every document (the channel, less the margin and the
-        unigram discount), and the candidates; then that cost as an array and
-        the vector ids of the candidates' content words (for :meth:`arcs`).
-        Memoised per phrase; ``None`` without candidates. Strings, floats and
-        arrays only, besides the channel's own candidate tuple, so the garbage
-        collector soon stops tracking them."""
+        unigram discount), the candidates, and the vector ids the topic term reads
+        (see ``_Options``). Memoised per phrase; ``None`` without candidates.
+        Strings, numbers, bytes and arrays only, besides the channel's own
+        candidate tuple, so the garbage collector soon stops tracking them."""
         hit = self._options_memo.get(seen, _UNSEEN)  # one look-up: another thread may clear the memo
         if hit is not _UNSEEN:
             return hit  # type: ignore[return-value]
@@ -599,12 +607,13 @@ class Restorer:
             originals = [c.original for c in cands]
             ids: list[tuple[int, ...]] = [()] * (len(cands) + 1)
             if cfg.topic_weight:
-                ids = [load_vectors().content_ids(o) for o in originals]
-                ids.append(load_vectors().content_ids(seen))
-            out = (seen_zipf, tuple(tuple(o.split(" ")) for o in originals), tuple(bases), cands,
-                   np.array(bases, dtype=np.float64),
-                   (tuple(itertools.chain.from_iterable(ids[:-1])), tuple(itertools.accumulate(map(len, ids[:-1]),
-                    initial=0)), tuple(map(len, ids[:-1])), ids[-1]))
+                vectors = load_vectors()
+                ids = [vectors.content_ids(o) for o in [*originals, seen]]
+            out = _Options(
+                seen_zipf, tuple(tuple(o.split(" ")) for o in originals), np.array(bases, dtype=np.float64), cands,
+                np.array(list(itertools.chain.from_iterable(ids)), dtype=np.int32),
+                tuple(itertools.accumulate(map(len, ids[:-1]), initial=0)), bytes(map(len, ids[:-1])),
+            )
         if len(self._options_memo) > 500_000:
             self._options_memo.clear()
         self._options_memo[seen] = out
