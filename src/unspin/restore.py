@@ -496,11 +496,13 @@ class Restorer:
         bases = np.concatenate([o.bases[:k] for o, k in zip(options, kept)])
         cost: npt.NDArray[np.float64] = log_rho + bases - np.repeat(np.array([f[5] for f in found]), kept)
         if support:
+            supported = {seen for seen, _o in support}  # a few dozen pairs: most phrases have none
             at = 0
             for (_i, _n, seen, _o, _c, _cc, _names), o, k in zip(found, options, kept):
-                for m, cand in enumerate(o.candidates[:k]):
-                    if support.get((seen, cand.original), 0) > 0:
-                        cost[at + m] += cfg.support_boost
+                if seen in supported:
+                    for m, cand in enumerate(o.candidates[:k]):
+                        if support.get((seen, cand.original), 0) > 0:
+                            cost[at + m] += cfg.support_boost
                 at += k
         if topic is not None:
             # the kept candidates' ids, then each seen phrase's
