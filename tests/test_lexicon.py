@@ -619,3 +619,19 @@ def test_a_missing_or_damaged_shipped_file_is_a_clear_error(tmp_path: Path, monk
     for name in ("bad.txt.gz", "absent.txt"):
         with pytest.raises(ResourceError, match=rf"data/{name} is missing or damaged.*rebuild it with: make x"):
             shipped_text(name, "make x")
+
+
+@pytest.mark.parametrize("seen", ["mentioned", "safety", "in opposition to", "navy", "regulation", "premiers'"])
+def test_the_unmasked_shortcut_gives_the_masked_candidates(seen: str) -> None:
+    """With every thesaurus on, every edge weighs something and _direct skips its mask:
+    the candidates equal the masked computation's; with some thesauri off the mask is used,
+    and no candidate comes from those alone."""
+    lex = load_lexicon()
+    ch = Channel(lex, ChannelConfig())
+    assert ch._all_weighted
+    masked = Channel(lex, ChannelConfig())
+    masked._all_weighted = False
+    assert ch.candidates(seen) == masked.candidates(seen)
+    some = Channel(lex, ChannelConfig(sources=MOBY | WORDNET))
+    assert not some._all_weighted
+    assert all(c.mask & (MOBY | WORDNET) for c in some.candidates(seen))

@@ -228,6 +228,7 @@ class Channel:
         if c.sharpness != 1.0:
             w = np.power(w, c.sharpness)
         self._weight = w
+        self._all_weighted = bool((w > 0).all())  # then _direct needs no mask (every thesaurus on)
         z = np.bincount(lex.src, weights=w, minlength=len(lex.phrases))
         self._log_z = np.log10(np.maximum(z, 1e-12))
         self._extra = extra_words(lex.phrases)
@@ -249,10 +250,12 @@ class Channel:
             return
         srcs = lex.src[lo:hi]
         w = self._weight[lo:hi]
-        keep = w > 0
-        if not keep.any():
-            return
-        srcs, w, masks = srcs[keep], w[keep], lex.mask[lo:hi][keep]
+        masks = lex.mask[lo:hi]
+        if not self._all_weighted:
+            keep = w > 0
+            if not keep.any():
+                return
+            srcs, w, masks = srcs[keep], w[keep], masks[keep]
         log_q = np.log10(w) - self._log_z[srcs]
         zipf = lex.zipf[srcs]
         rank = log_q + zipf - self.config.phrase_penalty * self._extra[srcs]

@@ -52,11 +52,18 @@ class WordVectors:
         self.base = np.einsum("ij,j->i", vectors, centre)
         self._v64 = vectors.astype(np.float64)  # 20 MB, converted once rather than per document
         self._norm2 = np.einsum("ij,ij->i", self._v64, self._v64)
+        self._content: dict[str, tuple[int, ...]] = {}  # content_ids, memoised
 
     def content_ids(self, phrase: str) -> tuple[int, ...]:
         """The ids of the phrase's content words that have vectors (what :meth:`DocumentTopic.fits` reads)."""
-        get = self.ids.get
-        return tuple(i for w in phrase.split(" ") if (i := get(w)) is not None and w not in FUNCTION_WORDS)
+        hit = self._content.get(phrase)  # originals recur across many seen phrases
+        if hit is None:
+            get = self.ids.get
+            hit = tuple(i for w in phrase.split(" ") if (i := get(w)) is not None and w not in FUNCTION_WORDS)
+            if len(self._content) > 500_000:
+                self._content.clear()
+            self._content[phrase] = hit
+        return hit
 
     def document(self, words: Iterable[str]) -> DocumentTopic:
         """The topical centre of a document given its lower-case words (function words are skipped)."""
