@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -182,9 +183,13 @@ class ChannelConfig:
     sharpness: float = 1.5
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One possible original for a seen phrase."""
+class Candidate(NamedTuple):
+    """One possible original for a seen phrase.
+
+    A named tuple, not a frozen dataclass: a new text makes thousands (tens per
+    phrase it looks up), and a tuple of strings and numbers is cheaper to make
+    and left alone by the garbage collector.
+    """
 
     original: str  # inflected like the seen phrase, lower-case
     log_q: float  # log10 P(seen | original, replaced)
