@@ -43,7 +43,7 @@ from .lm import (
     unknown_logp,
 )
 
-__all__ = ["NativeLM", "decode", "path_logp"]
+__all__ = ["NativeLM", "decode", "paths_logp"]
 
 _MAX_WORDS = 1 << 21  # word ids are packed three to an int64 key
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64
@@ -239,7 +239,6 @@ class NativeLM:
     def warm_up(self) -> None:
         """Hash the tables and load (or, the first time, compile) every compiled function."""
         ids, tables = self.encode(["the", "news", "<s>", "</s>"])
-        path_logp(ids[:2], int(ids[2]), int(ids[3]), tables)
         paths_logp(ids[:2], np.array([0, 1, 2], dtype=np.int64), int(ids[2]), int(ids[3]), tables)
         one = np.array([0, 1], dtype=np.int64)
         decode(ids[:1], one, one[1:], np.zeros(1), one[:1], one[1:], ids[1:2], -0.05, 8, 3.0, int(ids[2]), int(ids[3]),
@@ -432,22 +431,10 @@ def _logp(w: int, h1: int, h2: int, t: Any) -> Any:
 
 
 @numba.njit(cache=True)
-def path_logp(words: Any, bos: int, eos: int, t: Any) -> Any:
-    """Per-word log10 probabilities of a sentence of word ids, ``</s>`` last (``Restorer._path_score``)."""
-    out = np.empty(len(words) + 1)
-    h2, h1 = bos, bos
-    for i in range(len(words) + 1):
-        w = words[i] if i < len(words) else eos
-        out[i] = _cached_logp(w, h1, h2, t)
-        h2, h1 = h1, w
-    return out
-
-
-@numba.njit(cache=True)
 def paths_logp(words: Any, starts: Any, bos: int, eos: int, t: Any) -> Any:
-    """:func:`path_logp` of many sentences in one call: sentence ``k`` is
-    ``words[starts[k]:starts[k + 1]]``, its scores (``</s>`` last) are
-    ``out[starts[k] + k:starts[k + 1] + k + 1]``."""
+    """Per-word log10 probabilities of many sentences of word ids in one call
+    (``Restorer._path_logps``): sentence ``k`` is ``words[starts[k]:starts[k + 1]]``,
+    its scores (``</s>`` last) are ``out[starts[k] + k:starts[k + 1] + k + 1]``."""
     out = np.empty(len(words) + len(starts) - 1)
     o = 0
     for k in range(len(starts) - 1):

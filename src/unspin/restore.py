@@ -751,32 +751,33 @@ class Restorer:
 
     def _path_score(self, words: list[str]) -> list[float]:
         """Per-word log10 probabilities of ``words`` as a sentence (EOS last)."""
-        if self.native is not None:
-            from .native import path_logp as native_path_logp
-
-            ids, tables = self.native.encode([*words, BOS, EOS])
-            out: list[float] = native_path_logp(ids[:-2], int(ids[-2]), int(ids[-1]), tables).tolist()
-            return out
-        lm = self.scorer.logp
-        h2, h1 = BOS, BOS
-        out = []
-        for w in [*words, EOS]:
-            out.append(lm(w, h1, h2))
-            h2, h1 = h1, w
-        return out
+        return self._path_logps([words])[0]
 
     def _path_scores(self, paths: list[list[str]]) -> list[float]:
-        """``sum(self._path_score(path))`` of each path (one compiled call for them all)."""
+        """``sum(self._path_score(path))`` of each path."""
+        return [sum(row) for row in self._path_logps(paths)]
+
+    def _path_logps(self, paths: list[list[str]]) -> list[list[float]]:
+        """:meth:`_path_score` of each path (compiled: one call for them all)."""
         if self.native is None:
-            return [sum(self._path_score(path)) for path in paths]
+            lm = self.scorer.logp
+            out = []
+            for words in paths:
+                h2, h1 = BOS, BOS
+                row = []
+                for w in [*words, EOS]:
+                    row.append(lm(w, h1, h2))
+                    h2, h1 = h1, w
+                out.append(row)
+            return out
         from .native import paths_logp
 
         starts = np.zeros(len(paths) + 1, dtype=np.int64)
         np.cumsum([len(path) for path in paths], out=starts[1:])
         ids, tables = self.native.encode([*itertools.chain.from_iterable(paths), BOS, EOS])
         scores: list[float] = paths_logp(ids[:-2], starts, int(ids[-2]), int(ids[-1]), tables).tolist()
-        ends = (starts[1:] + np.arange(1, len(paths) + 1)).tolist()
-        return [sum(scores[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+        ends = (starts[1:] + np.arange(1, len(paths) + 1)).tolist()  # each path's scores end with its </s>
+        return [scores[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
     def evidence(
         self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None
