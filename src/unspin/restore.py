@@ -414,18 +414,19 @@ class Restorer:
         if not found:
             return out
         bonuses = absence.bonuses if absence is not None and self.config.absence_weight else None
-        costs = self._costs(found, limit, math.log10(rho), support, topic, bonuses).tolist()
+        # candidates come best first: a phrase keeps its best ``limit``
+        kept = [min(limit, len(f[3].candidates)) if limit else len(f[3].candidates) for f in found]
+        costs = self._costs(found, kept, math.log10(rho), support, topic, bonuses).tolist()
         new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
         at = 0
-        for i, length, seen, options, capital, _cost, names in found:
+        for (i, length, seen, options, capital, _cost, names), k in zip(found, kept):
             seen_zipf, words_of, cands = options.zipf, options.words, options.candidates
-            kept = min(limit, len(cands)) if limit else len(cands)
             slot = out[i]
-            for words, cost, cand in zip(words_of[:kept], costs[at : at + kept], cands[:kept]):
+            for words, cost, cand in zip(words_of[:k], costs[at : at + k], cands[:k]):
                 if names is not None and any(_bare(w) in names for w in words):
                     continue
                 slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
-            at += kept
+            at += k
         if self.config.article_agreement:
             self._agree_articles(sent, out)
         return out
@@ -486,13 +487,13 @@ class Restorer:
                 yield i, length, seen, options, capital, capital_cost, names
 
     def _costs(
-        self, found: list[_Phrase], limit: int, log_rho: float, support: Counter[tuple[str, str]] | None,
+        self, found: list[_Phrase], kept: list[int], log_rho: float, support: Counter[tuple[str, str]] | None,
         topic: DocumentTopic | None, bonuses: Callable[[str, tuple[Candidate, ...]], tuple[float, ...]] | None,
     ) -> npt.NDArray[np.float64]:
-        """The arc cost of each candidate of ``found`` (the best ``limit`` of each), in order (see :meth:`arcs`)."""
+        """The arc cost of each candidate of ``found`` (the first ``kept[p]`` of phrase ``p``), in order
+        (see :meth:`arcs`)."""
         cfg = self.config
         options = [f[3] for f in found]
-        kept = [min(limit, len(o.candidates)) if limit else len(o.candidates) for o in options]
         bases = np.concatenate([o.bases[:k] for o, k in zip(options, kept)])
         cost: npt.NDArray[np.float64] = log_rho + bases - np.repeat(np.array([f[5] for f in found]), kept)
         if support:
