@@ -259,6 +259,38 @@ def test_spelling_variants_are_never_candidates(a: str, b: str, variant: bool) -
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("plo", "palestine liberation organization", True),
+        ("pc", "personal computer", True),
+        ("fnma", "federal national mortgage association", True),
+        ("un", "united nations organization", False),  # not every word's initial
+        ("pc", "computer", False),
+        ("us", "united states", True),
+        ("in", "in addition", False),
+        ("ai", "artificial intelligence", True),
+    ],
+)
+def test_initials_are_never_candidates(a: str, b: str, expected: bool) -> None:
+    from unspin.channel import initials
+
+    assert initials(a, b) is expected
+    assert initials(b, a) is expected
+    lex, channel = load_lexicon(), Channel(load_lexicon())
+    if expected and b in lex and a in lex.ids and any(o == a for o, _m in lex.originals(b)):
+        assert a not in [c.original for c in channel.candidates(b)]
+
+
+def test_the_thesauri_do_list_initials_the_channel_drops() -> None:
+    lex, channel = load_lexicon(), Channel(load_lexicon())
+    listed = [(s, o) for s in ("palestine liberation organization", "personal computer")
+              for o, _m in lex.originals(s) if o in ("plo", "pc")]
+    assert listed  # WordNet lists an acronym as a synonym of its expansion ...
+    for seen, original in listed:  # ... which the channel never proposes
+        assert original not in [c.original for c in channel.candidates(seen)]
+
+
+@pytest.mark.parametrize(
     ("seen", "original", "different"),
     [
         ("months", "years", True),  # Moby links them; "12 months" -> "12 years" changes a fact

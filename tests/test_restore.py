@@ -726,3 +726,32 @@ def test_arcs_match_the_reference_arcs(clean_texts: list[str], thesaurus: str | 
                 assert fast == slow
                 checked += sum(map(len, fast))
     assert checked > 500
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("He fought in World War II and in the Gulf War before 1999.", "II"),
+        ("Pope John Paul II met King Charles III and Louis XIV's heirs.", "II"),
+        ("The fund reported on Sept. 30 that it would leave the market.", "Sept"),
+        ("The plant in Richmond, Va., will close and the plant in Baltimore, Md., too.", "Va"),
+    ],
+)
+def test_roman_numerals_and_abbreviations_are_never_edited(restorer: Restorer, text: str, fixed: str) -> None:
+    """A Roman numeral or an abbreviation with its full stop names what it stands
+    for: the thesauri offer "two" for "II" and "September" for "Sept", but a
+    spinner rewrites words, so neither is ever a span of an arc."""
+    from unspin.lexicon import load_lexicon
+
+    assert fixed.lower() in load_lexicon()  # the thesauri do offer originals for it
+    doc = tokenize(text)
+    for first, last in doc.sentences:
+        sent = _Sentence(doc, first, last)
+        arcs = restorer.arcs(sent, 0.3, None)
+        covered = {k for slot in arcs for a in slot for k in range(a.i, a.i + a.length)}
+        protected = {k for k, t in enumerate(sent.tokens) if t.text in ("II", "III", "XIV", "Sept", "Va", "Md")}
+        assert protected == sent.fixed
+        assert not covered & protected
+    # the same words elsewhere stay open to edits: a lower-case "ii", "sept" without its full stop
+    sent = _Sentence(tokenize("The word Sept is rare and ii is rarer."), 0, 9)
+    assert not sent.fixed

@@ -185,3 +185,10 @@ def test_a_sentence_of_ordinary_length_is_not_cut() -> None:
 @given(st.text(max_size=200))
 def test_token_ends_are_the_ends_of_tokenizes_tokens(text: str) -> None:
     assert token_ends(text) == [t.end for t in tokenize(text).tokens]
+
+
+def test_state_abbreviations_end_no_sentence_but_the_words_do() -> None:
+    doc = tokenize("The plant in Richmond, Va. and the one in Baltimore, Md. will close. He fell ill. Then he left.")
+    sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
+    assert sents == ["The plant in Richmond , Va . and the one in Baltimore , Md . will close .", "He fell ill .",
+                     "Then he left ."]

@@ -47,7 +47,7 @@ from .lexicon import (
 )
 from .morph import analyses, forms, inflect
 
-__all__ = ["Candidate", "Channel", "ChannelConfig", "different_quantities", "spelling_variant"]
+__all__ = ["Candidate", "Channel", "ChannelConfig", "different_quantities", "initials", "spelling_variant"]
 
 
 def _extra_words(phrase: str) -> int:
@@ -79,6 +79,19 @@ def spelling_variant(a: str, b: str) -> bool:
         return False
     limit = 1 if n < 6 else 2
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+
+
+def initials(a: str, b: str) -> bool:
+    """Is one of ``a`` and ``b`` the initials of the other's words ("plo" and "palestine
+    liberation organization", "pc" and "personal computer")?
+
+    An acronym and its expansion name one thing: a spinner swaps synonyms, and
+    "restoring" a written-out name to its acronym (or back) changes no meaning
+    but breaks the text's own choice, so such pairs are never candidates.
+    """
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    words = long.replace("-", " ").split()
+    return len(words) >= 2 and " " not in short and short == "".join(w[0] for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +131,12 @@ def different_quantities(a: str, b: str) -> bool:
         x != y and any(x in c and y in c for c in QUANTITY_CLASSES) and not any(x in g and y in g for g in SAME_QUANTITY)
         for x in qa for y in qb
     )
+
+
+def _not_a_swap(name: str, seen: str, quantity: bool) -> bool:
+    """Pairs a thesaurus links that no spinner's swap makes (see each test)."""
+    return (spelling_variant(name, seen) or (quantity and different_quantities(name, seen))
+            or initials(name, seen))
 
 
 def _possessive(phrase: str) -> str:
@@ -303,7 +322,7 @@ class Channel:
             names: set[str] = set()
             for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
-                if name is None or name == seen or spelling_variant(name, seen) or (quantity and different_quantities(name, seen)):
+                if name is None or name == seen or _not_a_swap(name, seen, quantity):
                     continue
                 old = found.get(name)
                 if old is None or old[0] < r:
@@ -338,7 +357,7 @@ class Channel:
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
-                if name is None or name == seen or spelling_variant(name, seen) or (quantity and different_quantities(name, seen)):
+                if name is None or name == seen or _not_a_swap(name, seen, quantity):
                     continue
                 cand = (score(o, q, zf), Candidate(name, q, m, zf))
                 if name not in found or found[name][0] < cand[0]:

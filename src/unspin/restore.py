@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -51,7 +52,7 @@ from .lexicon import (
 )
 from .lm import BOS, EOS, OptionScorer, Scorer, TermBoosted, get_option_scorer, get_scorer, lm_word
 from .morph import TAG_UPOS, UPOS_TAGS, analyses, indefinite_article, inflect
-from .tokenize import line_breaks
+from .tokenize import is_abbreviation, line_breaks
 from .topic import DocumentTopic, load_vectors
 
 if TYPE_CHECKING:
@@ -326,6 +327,10 @@ def opens_clause(text: str, start: int) -> bool:
     return k == 0 or text[k - 1] in ('"', "“", "‘", "'", "(", ":")
 
 
+# a Roman numeral of two letters or more, written in capitals ("II", "XIV"; "I" is the pronoun)
+_ROMAN = re.compile(r"(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
 class _Sentence:
     """Slots (word tokens) of one sentence and the arcs over them."""
 
@@ -344,6 +349,15 @@ class _Sentence:
         # no-break space, two spaces) and the line break of a hard-wrapped
         # sentence ("Chinese\nlanguage"; the tokenizer ends a sentence at any
         # other line break)
+        # words never edited: Roman numerals ("World War II") and abbreviations with
+        # their full stop ("Sept.", "Va."), which name what they abbreviate
+        toks = doc.tokens
+        self.fixed = {
+            k for k, t in enumerate(self.tokens)
+            if (t.text.isupper() and _ROMAN.fullmatch(t.text) is not None) or (
+                (after := self.index[k] + 1) < last and toks[after].text == "." and toks[after].start == t.end
+                and is_abbreviation(t.text))
+        }
         self.joined = [
             k + 1 < len(self.tokens)
             and self.index[k + 1] == self.index[k] + 1
@@ -440,14 +454,14 @@ class Restorer:
         tokens, sent_words, max_span = sent.tokens, sent.words, cfg.max_span
         # most longer spans are listed nowhere; set look-ups tell without a channel look-up
         could_list, tail_prefixes = self.lexicon.could_list, self.lexicon.tail_prefixes
-        closed_class = cfg.closed_class
+        closed_class, fixed = cfg.closed_class, sent.fixed
         for i in range(n):
             if tokens[i].kind != WORD:
                 continue
             seen = tail = ""  # words[i:j - 1] and words[i + 1:j - 1], joined
             for length in range(1, max_span + 1):
                 j = i + length
-                if j > n or tokens[j - 1].kind != WORD:
+                if j > n or tokens[j - 1].kind != WORD or j - 1 in fixed:
                     break
                 if length > 1 and not sent.joined[j - 2]:
                     break

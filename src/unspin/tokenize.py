@@ -51,6 +51,17 @@ _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec inc corp ltd co bros vs "
     "al fig figs eq eqs ref refs cf approx ca vol pp sec ch".split()
 )
+# ... and, written with a capital, the US states as news style abbreviates them
+# ("Richmond, Va., said"); in lower case several are words ("fell ill.")
+_STATES = frozenset(
+    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb Nev "
+    "Okla Ore Pa Tenn Tex Vt Va Wash Wis Wyo".split()
+)
+
+
+def is_abbreviation(word: str) -> bool:
+    """Does ``word`` followed by a full stop abbreviate a word ("Sept.", "Gov.", "Va.")?"""
+    return word.lower() in _ABBREVIATIONS or word in _STATES
 
 
 # a line break in any of the conventions text arrives in: Unix "\n", Windows
@@ -153,7 +164,7 @@ def tokenize(text: str) -> Doc:
             abbreviation = (
                 tok.text == "." and prev is not None and prev.kind == WORD and prev.end == tok.start
                 # ... but "I" is a pronoun or a numeral far more often than an initial ("than I. The")
-                and ((len(prev.text) == 1 and prev.text != "I") or prev.text.lower() in _ABBREVIATIONS)
+                and ((len(prev.text) == 1 and prev.text != "I") or is_abbreviation(prev.text))
             )
             # a closing quote or bracket right after the full stop stays with it
             while nxt is not None and nxt.text in _CLOSERS and nxt.start == tokens[i].end:
