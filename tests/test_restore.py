@@ -638,6 +638,29 @@ def test_a_capitalised_name_gets_no_alias_of_itself(restorer: Restorer) -> None:
     assert any(a.words == ("high", "court") for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2)
 
 
+def test_a_capitalised_name_keeps_only_originals_of_its_own_length(restorer: Restorer) -> None:
+    """Spinners rewrite a name word for word ("Overseas Minister"); an original of another
+    length is an alias the thesauri list ("Big Board" -> "New York Stock Exchange")."""
+    listed = {o for o, _m in restorer.lexicon.originals("big board")}
+    assert "new york stock exchange" in listed  # WordNet does list it
+    doc = tokenize("Shares of the company fell on the Big Board yesterday.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    k = sent.words.index("big")
+    two = [a for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2]
+    assert all(len(a.words) == 2 for a in two)
+    # the same words in lower case are no name: every original stays open
+    doc = tokenize("Shares of the company fell on the big board yesterday.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    two = [a for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2]
+    assert any(a.words == ("new", "york", "stock", "exchange") for a in two)
+    # ... and so does a title whose original has its length ("Supreme Court" -> "High Court", above)
+    from unspin.restore import _Alias
+
+    alias = _Alias(2, frozenset({"nimitz"}))
+    assert alias.drops(("new", "york", "stock", "exchange")) and alias.drops(("chester", "nimitz"))
+    assert not alias.drops(("high", "court"))
+
+
 @pytest.mark.parametrize(
     ("seen", "original", "derived"),
     [("reddish", "red", True), ("heroic", "hero", True), ("gladly", "glad", True), ("weekday", "week", False),

@@ -96,9 +96,22 @@ class _Options(NamedTuple):
     topic_counts: bytes
 
 
+class _Alias(NamedTuple):
+    """Originals a capitalised name of several words ("Big Board", "Admiral Nimitz") cannot
+    have come from: one of another length (a spinner rewrites a name word for word: "Overseas
+    Minister"; a name of another length is another name or an alias, "New York Stock
+    Exchange"), or one sharing a name word rare in English ("Nimitz", "Chester Nimitz")."""
+
+    length: int
+    names: frozenset[str]
+
+    def drops(self, words: tuple[str, ...]) -> bool:
+        return len(words) != self.length or any(_bare(w) in self.names for w in words)
+
+
 # a span with candidates (Restorer._phrases): slot, length, seen phrase, its options, capital,
-# capital cost, the name words its originals must not share (or None)
-_Phrase = tuple[int, int, str, _Options, bool, float, set[str] | None]
+# capital cost, the originals a capitalised name cannot have come from (or None)
+_Phrase = tuple[int, int, str, _Options, bool, float, _Alias | None]
 _UNSEEN = object()
 
 _State = tuple[str, str]  # the decoder's history: (word before last, last word)
@@ -433,11 +446,11 @@ class Restorer:
         costs = self._costs(found, kept, math.log10(rho), support, topic, bonuses).tolist()
         new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
         at = 0
-        for (i, length, seen, options, capital, _cost, names), k in zip(found, kept):
+        for (i, length, seen, options, capital, _cost, alias), k in zip(found, kept):
             seen_zipf, words_of, cands = options.zipf, options.words, options.candidates
             slot = out[i]
             for words, cost, cand in zip(words_of[:k], costs[at : at + k], cands[:k]):
-                if names is not None and any(_bare(w) in names for w in words):
+                if alias is not None and alias.drops(words):
                     continue
                 slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
             at += k
@@ -490,15 +503,18 @@ class Restorer:
                 elif capital:
                     named = any(self._may_be_name(t.text, w) for t, w in zip(tokens[i:j], sent_words[i:j]))
                     capital_cost = cfg.capital_penalty if named else cfg.title_penalty
-                # a capitalised name ("Admiral Nimitz"): an original that shares a name word
-                # with it ("Nimitz", "Chester Nimitz") is an alias WordNet lists, not what a
-                # spinner started from. Only names rare as English words count: "Court" and
-                # "House" are surnames too, and "Excessive Court" was "High Court"
-                names = None
+                # a capitalised name ("Admiral Nimitz", "Big Board"): an original of another
+                # length ("New York Stock Exchange") or one that shares a name word with it
+                # ("Nimitz", "Chester Nimitz") is an alias WordNet lists, not what a spinner
+                # started from: spinners rewrite names word for word ("Overseas Minister").
+                # Only names rare as English words count as name words: "Court" and "House"
+                # are surnames too, and "Excessive Court" was "High Court"
+                alias = None
                 if length > 1 and not sent.titled and all(t.text[:1].isupper() for t in tokens[i:j]):
-                    names = {_bare(w) for w in sent_words[i:j]
-                             if self._in_names(w) and self.channel.zipf(_bare(w)) < _ALIAS_MAX_ZIPF} or None
-                yield i, length, seen, options, capital, capital_cost, names
+                    alias = _Alias(length, frozenset(
+                        _bare(w) for w in sent_words[i:j]
+                        if self._in_names(w) and self.channel.zipf(_bare(w)) < _ALIAS_MAX_ZIPF))
+                yield i, length, seen, options, capital, capital_cost, alias
 
     def _costs(
         self, found: list[_Phrase], kept: list[int], log_rho: float, support: Counter[tuple[str, str]] | None,
@@ -513,7 +529,7 @@ class Restorer:
         if support:
             supported = {seen for seen, _o in support}  # a few dozen pairs: most phrases have none
             at = 0
-            for (_i, _n, seen, _o, _c, _cc, _names), o, k in zip(found, options, kept):
+            for (_i, _n, seen, _o, _c, _cc, _alias), o, k in zip(found, options, kept):
                 if seen in supported:
                     for m, cand in enumerate(o.candidates[:k]):
                         if support.get((seen, cand.original), 0) > 0:
@@ -574,14 +590,14 @@ class Restorer:
         out: list[list[Arc]] = [[] for _ in sent.tokens]
         fit_of = topic.fit if topic is not None else None
         bonuses = absence.bonuses if absence is not None and cfg.absence_weight else None
-        for i, length, seen, options, capital, capital_cost, names in self._phrases(sent):
+        for i, length, seen, options, capital, capital_cost, alias in self._phrases(sent):
             seen_zipf, words_of, bases, cands = options.zipf, options.words, options.bases.tolist(), options.candidates
             absent = bonuses(seen, cands) if bonuses is not None else None
             if limit:  # candidates come best first
                 words_of, bases, cands = words_of[:limit], bases[:limit], cands[:limit]
             seen_fit = fit_of(seen) if fit_of is not None else None
             for k, (words, base, cand) in enumerate(zip(words_of, bases, cands)):
-                if names is not None and any(_bare(w) in names for w in words):
+                if alias is not None and alias.drops(words):
                     continue
                 cost = log_rho + base - capital_cost
                 if support and support.get((seen, cand.original), 0) > 0:
