@@ -78,7 +78,8 @@ def spelling_variant(a: str, b: str) -> bool:
     if n < 5:
         return False
     limit = 1 if n < 6 else 2
-    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+    # (lengths further apart than the limit are further apart than it: most pairs, no call)
+    return abs(len(a) - len(b)) <= limit and Levenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
 def initials(a: str, b: str) -> bool:
@@ -89,6 +90,8 @@ def initials(a: str, b: str) -> bool:
     "restoring" a written-out name to its acronym (or back) changes no meaning
     but breaks the text's own choice, so such pairs are never candidates.
     """
+    if a[:1] != b[:1]:  # (most pairs: no initials share their expansion's first letter otherwise)
+        return False
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     words = long.replace("-", " ").split()
     return len(words) >= 2 and " " not in short and short == "".join(w[0] for w in words)
