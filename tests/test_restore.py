@@ -43,6 +43,15 @@ def test_apply_case() -> None:
     assert apply_case("eu", ["European", "Union"]) == "EU"
     assert apply_case("film", ["Motion", "Picture"], sentence_start=False) == "Film"  # not its initials
     assert apply_case("dm", ["diabetes", "mellitus"]) == "dm"  # not capitalised: not a name
+    # a short word in capitals that becomes a longer one is an acronym spelled out, when a
+    # name list tells names from common words
+    names = {"america"}.__contains__
+    assert apply_case("television", ["TV"], sentence_start=False, name=names) == "television"
+    assert apply_case("television", ["TV"], sentence_start=True, name=names) == "Television"
+    assert apply_case("america", ["USA"], sentence_start=False, name=names) == "America"
+    assert apply_case("television", ["TV"], sentence_start=False) == "TELEVISION"  # no list: as written
+    assert apply_case("said", ["MENTIONED"], name=names) == "SAID"  # a long word in capitals: emphasis
+    assert apply_case("uk", ["GB"], sentence_start=False, name=names) == "UK"  # acronym for acronym
 
 
 @pytest.mark.parametrize("case", [str.upper, lambda t: " ".join(w[:1].upper() + w[1:] for w in t.split(" "))])

@@ -298,11 +298,17 @@ class Arc(NamedTuple):
 _MINOR_WORDS = frozenset({"of", "the", "and", "for", "&", "on", "in"})
 
 
-def apply_case(suggestion: str, seen_tokens: list[str], sentence_start: bool = True, shouting: bool = False) -> str:
+def apply_case(
+    suggestion: str, seen_tokens: list[str], sentence_start: bool = True, shouting: bool = False,
+    name: Callable[[str], bool] | None = None,
+) -> str:
     """Give ``suggestion`` the casing pattern of the text it replaces.
 
     One word in capitals that becomes several is an acronym spelled out
-    ("USA" -> "United States", not "UNITED STATES"); one capitalised word
+    ("USA" -> "United States", not "UNITED STATES"); so is a short word in
+    capitals (four letters at most) that becomes a longer word, when ``name``
+    can tell a name from a common word: "USA" -> "America", "TV" -> "television"
+    (a capital only where a sentence starts), not "TELEVISION"; one capitalised word
     inside a sentence that becomes several is a name or title ("America" ->
     "United States"); at a sentence start only the first word is capitalised.
     In a sentence written in capitals throughout (``shouting``) capitals stay
@@ -321,7 +327,13 @@ def apply_case(suggestion: str, seen_tokens: list[str], sentence_start: bool = T
     if len(letters) > 1 and letters.isupper():
         if shouting:
             return suggestion.upper()
-        return title if len(seen_tokens) == 1 and " " in suggestion else suggestion.upper()
+        if len(seen_tokens) == 1 and " " in suggestion:
+            return title
+        if name is not None and len(seen_tokens) == 1 and len(letters) <= 4 and len(suggestion) > len(letters) + 1:
+            if name(suggestion):
+                return title
+            return suggestion[:1].upper() + suggestion[1:] if sentence_start else suggestion
+        return suggestion.upper()
     if all(t[:1].isupper() for t in seen_tokens) and (len(seen_tokens) > 1 or not sentence_start):
         return title
     if seen_tokens[0][:1].isupper():
@@ -1141,8 +1153,10 @@ class Restorer:
             start, end = toks[0].start, toks[-1].end
             seen_tokens = [t.text for t in toks]
             opens = arc.i == 0 or opens_clause(doc.text, start)
-            suggestion = apply_case(" ".join(arc.words), seen_tokens, sentence_start=opens, shouting=sent.shouting)
-            others = (apply_case(" ".join(ws), seen_tokens, sentence_start=opens, shouting=sent.shouting)
+            suggestion = apply_case(" ".join(arc.words), seen_tokens, sentence_start=opens, shouting=sent.shouting,
+                                    name=self._in_names)
+            others = (apply_case(" ".join(ws), seen_tokens, sentence_start=opens, shouting=sent.shouting,
+                                 name=self._in_names)
                       for ws in alternatives.get((sent.first, arc.i), ()))
             span = Span(
                 start=start,
