@@ -662,6 +662,12 @@ def test_a_capitalised_name_keeps_only_originals_of_its_own_length(restorer: Res
     sent = _Sentence(doc, *doc.sentences[0])
     two = [a for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 2]
     assert any(a.words == ("new", "york", "stock", "exchange") for a in two)
+    # a name's minor words ("of", "the") are part of it
+    assert ("chancellor", 8) in restorer.lexicon.originals("chancellor of the exchequer")
+    doc = tokenize("The budget was set out by the Chancellor of the Exchequer on Wednesday.")
+    sent = _Sentence(doc, *doc.sentences[0])
+    k = sent.words.index("chancellor")
+    assert not [a for a in restorer.arcs(sent, 0.15, None)[k] if a.length == 4 and len(a.words) != 4]
     # ... and so does a title whose original has its length ("Supreme Court" -> "High Court", above)
     from unspin.restore import _Alias
 

@@ -515,14 +515,16 @@ class Restorer:
                 elif capital:
                     named = any(self._may_be_name(t.text, w) for t, w in zip(tokens[i:j], sent_words[i:j]))
                     capital_cost = cfg.capital_penalty if named else cfg.title_penalty
-                # a capitalised name ("Admiral Nimitz", "Big Board"): an original of another
+                # a capitalised name ("Admiral Nimitz", "Big Board", "Chancellor of the
+                # Exchequer": capitalised words, minor words between): an original of another
                 # length ("New York Stock Exchange") or one that shares a name word with it
                 # ("Nimitz", "Chester Nimitz") is an alias WordNet lists, not what a spinner
                 # started from: spinners rewrite names word for word ("Overseas Minister").
                 # Only names rare as English words count as name words: "Court" and "House"
                 # are surnames too, and "Excessive Court" was "High Court"
                 alias = None
-                if length > 1 and not sent.titled and all(t.text[:1].isupper() for t in tokens[i:j]):
+                if length > 1 and not sent.titled and tokens[i].text[:1].isupper() and tokens[j - 1].text[:1].isupper() \
+                        and all(t.text[:1].isupper() or t.text in _MINOR_WORDS for t in tokens[i + 1 : j - 1]):
                     alias = _Alias(length, frozenset(
                         _bare(w) for w in sent_words[i:j]
                         if self._in_names(w) and self.channel.zipf(_bare(w)) < _ALIAS_MAX_ZIPF))
