@@ -137,7 +137,7 @@ def different_quantities(a: str, b: str) -> bool:
 
 
 def _not_a_swap(name: str, seen: str, quantity: bool) -> bool:
-    """Pairs a thesaurus links that no spinner's swap makes (see each test)."""
+    """Pairs a thesaurus links that no spinner's swap makes (see each predicate)."""
     return (spelling_variant(name, seen) or (quantity and different_quantities(name, seen))
             or initials(name, seen))
 

@@ -370,10 +370,6 @@ class _Sentence:
         content = [w for w in lettered if w.lower() not in FUNCTION_WORDS]
         self.titled = self.shouting or (
             len(content) >= 3 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content))
-        # a span may not cross punctuation; it may cross any run of spaces (a
-        # no-break space, two spaces) and the line break of a hard-wrapped
-        # sentence ("Chinese\nlanguage"; the tokenizer ends a sentence at any
-        # other line break)
         # words never edited: Roman numerals ("World War II") and abbreviations with
         # their full stop ("Sept.", "Va."), which name what they abbreviate
         toks = doc.tokens
@@ -383,6 +379,10 @@ class _Sentence:
                 (after := self.index[k] + 1) < last and toks[after].text == "." and toks[after].start == t.end
                 and is_abbreviation(t.text))
         }
+        # a span may not cross punctuation; it may cross any run of spaces (a
+        # no-break space, two spaces) and the line break of a hard-wrapped
+        # sentence ("Chinese\nlanguage"; the tokenizer ends a sentence at any
+        # other line break)
         self.joined = [
             k + 1 < len(self.tokens)
             and self.index[k + 1] == self.index[k] + 1
