@@ -472,8 +472,8 @@ class Restorer:
 
     def _phrases(self, sent: _Sentence) -> Iterator[_Phrase]:
         """Each span of the sentence with candidates, left to right and shortest first:
-        ``(slot, length, seen phrase, its options, capital, capital cost, name words)``
-        (name words: of a capitalised name, the ones its aliases must not share)."""
+        ``(slot, length, seen phrase, its options, capital, capital cost, alias)``
+        (alias: for a capitalised name, the originals it cannot have come from, see ``_Alias``)."""
         cfg = self.config
         n = len(sent.tokens)
         tokens, sent_words, max_span = sent.tokens, sent.words, cfg.max_span
