@@ -286,7 +286,8 @@ def other_paper(quick: bool) -> dict:
     before = after = 0.0
     spun_flagged = 0
     for i, text in enumerate(texts):
-        print(f"other paper: {i + 1}/{len(texts)}", file=sys.stderr, end="\r", flush=True)
+        if i % 25 == 0:  # a line now and then: the bench log is a file, where carriage returns pile up
+            print(f"other paper: {i + 1}/{len(texts)}", file=sys.stderr, flush=True)
         report = unspin.check(text)
         flagged += report.verdict == "spun"
         uncertain += report.verdict == "uncertain"
@@ -297,7 +298,6 @@ def other_paper(quick: bool) -> dict:
         before += word_error_rate(ref, _words(spun))
         after += word_error_rate(ref, _words(unspin.restore(spun).text))
         spun_flagged += unspin.check(spun).verdict == "spun"
-    print(file=sys.stderr)
     return {"docs": len(texts), "words": words, "clean_changed_word_share": changed / max(1, words),
             "clean_flagged": flagged / len(texts), "clean_uncertain": uncertain / len(texts),
             "wer_before": before / len(texts), "wer_after": after / len(texts),

@@ -52,6 +52,12 @@ def test_apply_case() -> None:
     assert apply_case("television", ["TV"], sentence_start=False) == "TELEVISION"  # no list: as written
     assert apply_case("said", ["MENTIONED"], name=names) == "SAID"  # a long word in capitals: emphasis
     assert apply_case("uk", ["GB"], sentence_start=False, name=names) == "UK"  # acronym for acronym
+    # an acronym and words the suggestion keeps: the acronym's part alone is spelled out as a name
+    assert apply_case("united states government", ["US", "government"]) == "United States government"
+    assert apply_case("television channels", ["TV", "channels"], sentence_start=False, name=names) == (
+        "television channels")
+    assert apply_case("united states", ["US", "government"]) == "United states"  # nothing kept: as before
+    assert apply_case("UNITED STATES GOVERNMENT".lower(), ["US", "GOVERNMENT"]) == "UNITED STATES GOVERNMENT"
 
 
 @pytest.mark.parametrize("case", [str.upper, lambda t: " ".join(w[:1].upper() + w[1:] for w in t.split(" "))])

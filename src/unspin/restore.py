@@ -313,7 +313,9 @@ def apply_case(
     "United States"); at a sentence start only the first word is capitalised.
     In a sentence written in capitals throughout (``shouting``) capitals stay
     capitals. Capitalised words that become one word made of their initials
-    become an acronym ("Central Intelligence Agency" -> "CIA", not "Cia").
+    become an acronym ("Central Intelligence Agency" -> "CIA", not "Cia"). An
+    acronym followed by words the suggestion keeps is cased as the acronym alone,
+    the kept words as written ("US government" -> "United States government").
     """
     if not seen_tokens:
         return suggestion
@@ -324,6 +326,15 @@ def apply_case(
             return suggestion.upper()
     title = " ".join(w[:1].upper() + w[1:] for w in suggestion.split(" "))
     letters = "".join(seen_tokens)
+    if len(seen_tokens) > 1 and not shouting and len(seen_tokens[0]) > 1 and seen_tokens[0].isupper():
+        # an acronym and words the suggestion keeps ("US government" -> "United States
+        # government"): the acronym's part is spelled out as a name, the kept words stay as written
+        rest = seen_tokens[1:]
+        words = suggestion.split(" ")
+        if len(words) > len(rest) and [w.lower() for w in words[-len(rest):]] == [t.lower() for t in rest] \
+                and not "".join(rest).isupper():
+            head = apply_case(" ".join(words[: -len(rest)]), seen_tokens[:1], sentence_start, shouting, name)
+            return " ".join([head, *rest])
     if len(letters) > 1 and letters.isupper():
         if shouting:
             return suggestion.upper()
