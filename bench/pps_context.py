@@ -7,7 +7,12 @@ The 30% of the Problematic Paper Screener's rows held out by hash (as in
 without those rows, fingerprints off (the list would find them), and a term
 list made of the other rows' expected texts only. Reported: the share of
 phrases restored to exactly the expected text, and the share with any edit
-inside (found), for several values of ``RestoreConfig.term_bonus``.
+inside (found), for several values of ``RestoreConfig.term_bonus``; the same
+for the held-out rows whose expected text another row lists too (a new
+variant of a listed term); and, as a paper mill's paper reads, each phrase
+after a sentence holding a listed tortured phrase of the other rows (matched
+by a fingerprint list of those rows), with ``RestoreConfig.term_rate`` on and
+off.
 
 Needs the apt thesauri of scripts/build_lexicon.py. Writes
 docs/pps_context.md and .json.
@@ -26,7 +31,8 @@ from pathlib import Path
 
 from unspin import api
 from unspin.channel import ChannelConfig
-from unspin.lexicon import listed_term, plural_terms, term_of
+from unspin.detect import FingerprintMatcher
+from unspin.lexicon import listed_term, load_fingerprints, plural_terms, term_of
 from unspin.lm import TermBoosted, get_scorer
 from unspin.morph import inflect
 from unspin.restore import RestoreConfig, Restorer
@@ -35,6 +41,9 @@ from unspin.tokenize import tokenize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from pps_pairs import PPS, PREVIOUS, build_lexicon, held_out, plain_rows, write_report  # noqa: E402  # one hold-out rule for both benchmarks
+
+# a paper's earlier sentence, holding a listed tortured phrase of the rows kept
+PAPER_SENTENCE = "Earlier work relied on {} instead. "
 
 CARRIERS = [
     "In this paper we use {} for the task.",
@@ -70,17 +79,25 @@ def report(results: list[dict], holdout: float) -> tuple[str, str, list[str], li
     """Title, intro, table and notes of docs/pps_context.md."""
     intro = (
         f"{results[0]['phrases']} tortured phrases from the {holdout:.0%} of the Problematic Paper Screener's rows "
-        "held out by hash, each in a carrier sentence; the lexicon is rebuilt without those rows, fingerprints are "
-        "off, and the term list holds only the other rows' expected texts (and their plurals). `term_bonus` is the log10 bonus for a "
-        "word that completes a listed term (`RestoreConfig.term_bonus`)."
+        "held out by hash, each in a carrier sentence; the lexicon is rebuilt without those rows, the fingerprint "
+        "list holds only the other rows (it tells the restorer whether a text holds a listed phrase; its spans are "
+        "not counted), and the term list holds only the other rows' expected texts (and their plurals). "
+        "`term_bonus` is the log10 bonus for a word that completes a listed term (`RestoreConfig.term_bonus`). "
+        "The last column keeps to the held-out rows whose expected text another row lists too: a new variant of "
+        "a term the list knows, as most new tortured phrases are."
     )
     names = {"shipped": "shipped (meaning similarity, source weights chosen on real pairs, sharpened 1.5)",
              "unsharpened": "same, weights not sharpened (sharpness 1.0, before 2026-11-30)",
              "previous": "previous (no similarity, earlier source weights)",
              "plural": "shipped; phrases in the plural (PHRASES), term list with plurals (as shipped)",
-             "plural, singular terms": "same plural phrases, term list in the singular only (before 2026-11-30)"}
-    table = [[f"{r['term_bonus']:.1f}", names[r["channel"]].replace("PHRASES", str(r["phrases"])),
-              f"{r['restored_exactly']:.1%}", f"{r['found']:.1%}"] for r in results]
+             "plural, singular terms": "same plural phrases, term list in the singular only (before 2026-11-30)",
+             "paper": "shipped; after a sentence with a listed tortured phrase, term rate RATE"}
+    table = [[f"{r['term_bonus']:.1f}",
+              names[r["channel"]].replace("PHRASES", str(r["phrases"])).replace(
+                  "RATE", f"{r['term_rate']:g}" + (" (off)" if not r["term_rate"] else "")),
+              f"{r['restored_exactly']:.1%}", f"{r['found']:.1%}",
+              f"{r['listed_term_restored']:.1%} / {r['listed_term_found']:.1%} ({r['listed_term_phrases']})"]
+             for r in results]
     notes = [
         "The default is 2.0 (1.5 before): on spun BBC news (dev split, 40 documents per setting) it left clean "
         "damage unchanged and errors removed within half a point of 1.5, while 3.0 lowered errors removed "
@@ -93,9 +110,20 @@ def report(results: list[dict], holdout: float) -> tuple[str, str, list[str], li
         "that changed nothing. Pluralising by rule also makes texts nobody writes (\"image recognitions\", \"deep "
         "learnings\"), so the plural rows understate real plurals: the singular forms of the same 245 phrases are "
         "restored at 17.6%.",
+        "",
+        "The paper rows put each carrier sentence after one holding a listed tortured phrase of the other rows "
+        "(\"Earlier work relied on ... instead.\"), as a paper mill's paper holds several. A document holding a "
+        "listed phrase has every edit that rebuilds a listed term word for word judged at the term rate "
+        "(`RestoreConfig.term_rate`, the first pass's prior rate of 0.12) instead of the document's own rate: one "
+        "or two sentences, or a few odd phrases in a long paper, would otherwise set a rate so low that the edit "
+        "model's confidence stays under 0.5 for exactly these edits. Spun news holds no listed phrase, so news "
+        "restoration is unchanged (dev split and the real article measured the same). The carrier rows moved a "
+        "little from earlier tables (18.0% -> 18.2% restored at the default bonus) because a held-out phrase that "
+        "holds a listed phrase of the other rows now marks its text as holding one too.",
     ]
     return ("Unlisted tortured phrases in a sentence", intro,
-            ["term bonus", "channel", "restored to the expected text", "phrase found (any edit inside)"], table, notes)
+            ["term bonus", "channel", "restored to the expected text", "phrase found (any edit inside)",
+             "new variant of a listed term: restored / found (phrases)"], table, notes)
 
 
 def main() -> int:
@@ -110,28 +138,47 @@ def main() -> int:
         lexicon = build_lexicon(Path(tmp) / "lexicon.npz", args.holdout)
     results = []
     bonus0 = RestoreConfig().term_bonus
-    settings = [(bonus, ChannelConfig(), "shipped", test, terms) for bonus in BONUSES]
-    settings.append((bonus0, replace(ChannelConfig(), sharpness=1.0), "unsharpened", test, terms))
-    settings.append((bonus0, PREVIOUS, "previous", test, terms))
+    rate0 = RestoreConfig().term_rate
+    settings = [(bonus, ChannelConfig(), "shipped", test, terms, rate0) for bonus in BONUSES]
+    settings.append((bonus0, replace(ChannelConfig(), sharpness=1.0), "unsharpened", test, terms, rate0))
+    settings.append((bonus0, PREVIOUS, "previous", test, terms, rate0))
     plurals = plural_pairs(test)
-    settings.append((bonus0, ChannelConfig(), "plural", plurals, terms))
-    settings.append((bonus0, ChannelConfig(), "plural, singular terms", plurals, singular))
-    for bonus, channel, label, pairs, term_list in settings:
+    settings.append((bonus0, ChannelConfig(), "plural", plurals, terms, rate0))
+    settings.append((bonus0, ChannelConfig(), "plural, singular terms", plurals, singular, rate0))
+    settings.append((bonus0, ChannelConfig(), "paper", test, terms, rate0))
+    settings.append((bonus0, ChannelConfig(), "paper", test, terms, 0.0))
+    # the fingerprint list of the rows kept, and its phrases for the papers' earlier sentences
+    kept = {k: v for k, v in load_fingerprints().items() if not held_out(k, args.holdout)}
+    matcher = FingerprintMatcher(kept)
+    listed = sorted(k for k, v in kept.items() if v.original and " " in k and k.replace(" ", "").isalpha())
+    for bonus, channel, label, pairs, term_list, term_rate in settings:
         # the config adds no term list of its own: the held-out rows must stay unseen
-        restorer = Restorer(RestoreConfig(term_bonus=0.0, channel=channel), lexicon,
+        restorer = Restorer(RestoreConfig(term_bonus=0.0, term_rate=term_rate, channel=channel), lexicon,
                             TermBoosted(get_scorer("cmu+news"), term_list, bonus))
-        exact = found = 0
+        exact = found = known = known_exact = known_found = 0
         for k, (tortured, expected) in enumerate(pairs):
             carrier = CARRIERS[k % len(CARRIERS)]
             text = carrier.format(tortured)
             start = carrier.index("{}")
+            if label == "paper":
+                before = PAPER_SENTENCE.format(listed[(k * 7919) % len(listed)])
+                text, start = before + text, start + len(before)
             end = start + len(tortured)
-            edits = [s for s in restorer(tokenize(text)) if s.confidence >= 0.5]
+            doc = tokenize(text)
+            edits = [s for s in restorer(doc, listed=bool(matcher(doc))) if s.confidence >= 0.5]
             inside = [s for s in edits if s.start < end and start < s.end]
+            hit = expected.lower() in api._splice(text, edits).lower()
             found += bool(inside)
-            exact += expected.lower() in api._splice(text, edits).lower()
-        results.append({"term_bonus": bonus, "channel": label, "phrases": len(pairs),
-                        "restored_exactly": exact / len(pairs), "found": found / len(pairs)})
+            exact += hit
+            if term_of(expected.lower()) in term_list:  # a new variant of a term other rows list
+                known += 1
+                known_exact += hit
+                known_found += bool(inside)
+        results.append({"term_bonus": bonus, "channel": label, "term_rate": term_rate, "phrases": len(pairs),
+                        "restored_exactly": exact / len(pairs), "found": found / len(pairs),
+                        "listed_term_phrases": known,
+                        "listed_term_restored": known_exact / known if known else 0.0,
+                        "listed_term_found": known_found / known if known else 0.0})
         print(results[-1], file=sys.stderr, flush=True)
     write_report("pps_context", "pps_context.py", results, *report(results, args.holdout))
     return 0

@@ -96,6 +96,30 @@ def test_fingerprints_can_be_turned_off() -> None:
     assert not any(s.source == "fingerprint" for s in without.spans)
 
 
+def test_a_listed_phrase_lifts_rebuilt_terms_elsewhere_in_the_document(
+    clean_texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unspin import api
+
+    # "profound learning" is on no list; "deep learning" is a listed term. Alone, one odd
+    # phrase in a short text is judged at the text's low spin rate and stays under 0.5 ...
+    alone = "We apply profound learning to the data."
+    assert not any(s.text == "profound" for s in unspin.check(alone).spans)
+    # ... beside a listed tortured phrase the rebuilt term is judged at the term rate,
+    # also when the listed phrase sits in another chunk of a long text
+    for gap in (" ", "\n\n" + clean_texts[0].strip() + "\n\n"):
+        text = alone + gap + "The counterfeit consciousness field grows."
+        monkeypatch.setattr(api, "CHUNK_CHARS", 300)
+        assert (len(api._chunks(text)) == 1) == (gap == " ")  # the listed phrase in a later chunk, or not
+        spans = unspin.check(text).spans
+        lifted = [s for s in spans if s.text == "profound"]
+        assert lifted and lifted[0].suggestion == "deep" and lifted[0].source == "model"
+        # judged at the term rate, or at the text's own where that is higher
+        assert dict(lifted[0].evidence)["spin_rate"] >= api.RestoreConfig().term_rate - 1e-4
+        assert any(s.source == "fingerprint" for s in spans)
+        monkeypatch.undo()
+
+
 def test_preload_loads_everything_and_freezes_it() -> None:
     import gc
 

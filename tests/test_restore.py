@@ -60,6 +60,49 @@ def test_apply_case() -> None:
     assert apply_case("UNITED STATES GOVERNMENT".lower(), ["US", "GOVERNMENT"]) == "UNITED STATES GOVERNMENT"
 
 
+def test_completes_term() -> None:
+    from unspin.restore import _completes_term
+
+    terms = (frozenset({("training", "set")}), frozenset({("support", "vector", "machine")}))
+    path = ["we", "use", "training", "set", "and", "support", "vector", "machine", "here"]
+    assert _completes_term(path, 2, 3, terms)  # the edited word begins the term
+    assert _completes_term(path, 3, 4, terms)  # ... or ends it
+    assert _completes_term(path, 6, 7, terms)  # the middle of a listed triple
+    assert not _completes_term(path, 1, 2, terms)  # next to a term, not in it
+    assert not _completes_term(path, 8, 9, terms)
+    assert not _completes_term(path, 4, 5, terms)
+
+
+def test_a_listed_document_judges_rebuilt_terms_at_the_term_rate() -> None:
+    # "coaching set" -> "training set" rebuilds a listed term word for word; "mentioned"
+    # -> "said" does not and keeps the document's own rate
+    doc = tokenize("In this paper we use coaching set for the task, he mentioned.")
+    r = Restorer()
+    plain = {s.text: s for s in r(doc)}
+    listed = {s.text: s for s in r(doc, listed=True)}
+    rate = RestoreConfig().term_rate
+    assert dict(listed["coaching"].evidence)["spin_rate"] == pytest.approx(rate)
+    assert dict(plain["coaching"].evidence)["spin_rate"] < rate
+    assert listed["coaching"].confidence > plain["coaching"].confidence
+    assert listed["coaching"].suggestion == plain["coaching"].suggestion == "training"
+    # an edit of the same sentence that rebuilds no term keeps the document's rate
+    sent = _Sentence(doc, *doc.sentences[0])
+    arcs = r.arcs(sent, 0.02, None)
+    pick = [next(a for slot in arcs for a in slot if a.seen == seen and a.words == (orig,))
+            for seen, orig in (("coaching", "training"), ("mentioned", "said"))]
+    term_feats, other_feats = r.evidence(sent, pick, 0.02, None, term_rate=rate)
+    assert term_feats["log_rho"] == pytest.approx(math.log10(rate))
+    assert other_feats["log_rho"] == pytest.approx(math.log10(0.02))
+    assert r.evidence(sent, pick, 0.02, None)[0]["log_rho"] == pytest.approx(math.log10(0.02))
+    # a term made by writing more words than the spinner's ("coaching" -> "training data") is
+    # no word-for-word rebuild: spinners swap words, they do not drop them from terms
+    longer = pick[0]._replace(words=("training", "data"))
+    assert r.evidence(sent, [longer], 0.02, None, term_rate=rate)[0]["log_rho"] == pytest.approx(math.log10(0.02))
+    # term_rate 0 turns it off: the listed flag changes nothing
+    off = Restorer(replace(RestoreConfig(), term_rate=0.0))
+    assert [(s.text, s.confidence) for s in off(doc, listed=True)] == [(s.text, s.confidence) for s in off(doc)]
+
+
 @pytest.mark.parametrize("case", [str.upper, lambda t: " ".join(w[:1].upper() + w[1:] for w in t.split(" "))])
 def test_capitals_of_a_headline_mark_no_names(restorer: Restorer, case: object) -> None:
     # a sentence in capitals or title case throughout: its words cost what they

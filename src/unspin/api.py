@@ -151,12 +151,22 @@ def _analyse(
     words = 0
     weight = 0  # chunks weigh by their words; one without any (only symbols) counts as one
     feats: dict[str, float] = {}
-    for offset, chunk in _chunks(text):
-        doc = tokenize(chunk)
+    # the fingerprints first (a chunk's tokens at a time, so memory stays bounded): a
+    # document holding a listed tortured phrase has its rebuilt terms judged at the term
+    # rate (RestoreConfig.term_rate)
+    chunks = _chunks(text)
+    single = tokenize(chunks[0][1]) if len(chunks) == 1 else None  # most texts: tokenized once
+
+    def doc_of(chunk: str) -> Doc:
+        return single if single is not None else tokenize(chunk)
+
+    found = [shipped_matcher()(doc_of(chunk)) if fingerprints else [] for _offset, chunk in chunks]
+    listed = any(found)
+    for (offset, chunk), chunk_fps in zip(chunks, found):
+        doc = doc_of(chunk)
         words += doc.words
         weight += max(1, doc.words)
-        chunk_edits = restorer(doc)
-        chunk_fps = shipped_matcher()(doc) if fingerprints else []
+        chunk_edits = restorer(doc, listed=listed)
         f = doc_features(doc, chunk_edits, chunk_fps)
         for k, v in f.items():
             feats[k] = feats.get(k, 0.0) + v * max(1, doc.words)

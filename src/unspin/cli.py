@@ -74,7 +74,7 @@ def _colour(confidence: float) -> str:
 
 
 FileArg = typer.Argument(..., help="Text file to read (a PDF's text is extracted), or - for standard input.")
-NoFp = typer.Option(False, "--no-fingerprints", help="Do not use the list of known tortured phrases.")
+NoFp = typer.Option(False, "--no-fingerprints", help="Do not use the list of known tortured phrases (neither its matches nor the term rate they set: the model alone decides).")
 Scorer = typer.Option(
     api.DEFAULT_SCORER, "--scorer",
     help="Language model: cmu+news (default), cmu, cmu+web, or hf:NAME_OR_PATH to rescore with a neural LM.",

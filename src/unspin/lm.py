@@ -360,14 +360,14 @@ class TermBoosted(_SentenceScoring):
     def __init__(self, inner: Scorer, terms: frozenset[tuple[str, ...]], bonus: float) -> None:
         self.inner, self.bonus = inner, bonus
         self.name = inner.name
-        self._pairs = frozenset(t for t in terms if len(t) == 2)
-        self._triples = frozenset(t for t in terms if len(t) == 3)
+        self.pairs = frozenset(t for t in terms if len(t) == 2)
+        self.triples = frozenset(t for t in terms if len(t) == 3)
 
     def known(self, word: str) -> bool:
         return self.inner.known(word)
 
     def _boost(self, word: str, prev1: str, prev2: str) -> float:
-        hit = (prev1, word) in self._pairs or (prev2, prev1, word) in self._triples
+        hit = (prev1, word) in self.pairs or (prev2, prev1, word) in self.triples
         return self.bonus if hit else 0.0
 
     def logp(self, word: str, prev1: str, prev2: str) -> float:

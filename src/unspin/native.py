@@ -108,7 +108,7 @@ class NativeLM:
         bonus = 0.0
         inner: Any = scorer
         if isinstance(inner, TermBoosted):
-            terms = frozenset(inner._pairs | inner._triples)
+            terms = frozenset(inner.pairs | inner.triples)
             bonus, inner = inner.bonus, inner.inner
         if type(inner) is CMUTrigram:
             cmu, news, lam = inner, None, 1.0

@@ -267,6 +267,13 @@ class RestoreConfig:
     # bench/pps_context.py) with news restoration and damage unchanged on the
     # dev split; 3.0 restores more phrases but costs news precision
     term_bonus: float = 2.0
+    # the spin rate (at least) at which an edit that rebuilds a listed term word for
+    # word ("preparing set" -> "training set") is judged in a document that holds a
+    # listed tortured phrase: a paper mill's spinner mangles the field's terms whatever
+    # share of the other words it leaves, so the document's own rate (a handful of
+    # phrases in thousands of words) would hold back exactly the edits that matter.
+    # 0 turns it off. See docs/pps_context.md
+    term_rate: float = 0.12
     # log10 bonus per unit of topical fit an original has over the seen phrase
     # (unspin.topic: spinners pick senses the document is not about); 0 turns
     # it off. Documents with fewer content words than topic_min_words have no
@@ -836,13 +843,16 @@ class Restorer:
         return [scores[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
     def evidence(
-        self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None
+        self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None,
+        term_rate: float = 0.0,
     ) -> list[dict[str, float]]:
         """Features of each chosen edit, for the edit model (see ``EDIT_FEATURES``).
 
         ``log_odds`` is the decoder's posterior odds of the edit against keeping
         its span with the rest of the best path fixed; ``lm_gain`` the language
-        model's part of it alone.
+        model's part of it alone. An edit that rebuilds a listed term word for
+        word (the scorer's ``TermBoosted`` terms) is judged at ``term_rate`` where
+        that is higher than ``rho``: its ``log_rho``, keep cost and arc cost.
         """
         keep = math.log10(1.0 - rho)
         out_words = self._path_words(sent, chosen)
@@ -854,9 +864,19 @@ class Restorer:
         best, *withouts = self._path_scores(paths)
         feats = []
         sources = self.config.channel.sources
+        log_rho = math.log10(rho)
+        terms = self._term_sets() if term_rate > rho else None
+        starts = list(itertools.accumulate(map(len, out_words), initial=0)) if terms is not None else []
         for arc, without in zip(chosen, withouts):
             lm_gain = best - without
-            log_odds = (best + arc.cost) - (without + keep)
+            arc_rho, arc_keep, cost = log_rho, keep, arc.cost
+            at = starts[arc.i] if terms is not None else 0
+            if terms is not None and len(arc.words) == arc.length and _completes_term(
+                    paths[0], at, at + len(arc.words), terms):
+                # a listed term rebuilt word for word: judged at the term rate
+                arc_rho, arc_keep = math.log10(term_rate), math.log10(1.0 - term_rate)
+                cost = arc.cost - log_rho + arc_rho
+            log_odds = (best + cost) - (without + arc_keep)
             cand = arc.candidate
             mask = (cand.mask if cand else 0) & sources
             seen_words = arc.seen.split(" ")
@@ -871,11 +891,18 @@ class Restorer:
                 "original_words": float(len(arc.words)),
                 "capital": float(arc.capital),
                 "function_seen": float(all(w in FUNCTION_WORDS for w in seen_words)),
-                "log_rho": math.log10(rho),
+                "log_rho": arc_rho,
                 "supported": float(bool(support and support.get((arc.seen, " ".join(arc.words)), 0))),
                 "seen_known": float(all(self.scorer.known(w) for w in seen_words)),
             })
         return feats
+
+    def _term_sets(self) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] | None:
+        """The listed terms (pairs, triples) the scorer boosts, or ``None`` without a term list."""
+        scorer = self.scorer
+        if isinstance(scorer, TermBoosted):
+            return scorer.pairs, scorer.triples
+        return None
 
     def confidence(self, features: dict[str, float]) -> float:
         """Probability that an edit with this :meth:`evidence` undoes a real substitution.
@@ -899,12 +926,14 @@ class Restorer:
         screen: bool = False,
         absence: DocumentWords | None = None,
         alternatives: dict[tuple[int, int], tuple[tuple[str, ...], ...]] | None = None,
+        term_rate: float = 0.0,
     ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
         """Decode every sentence; those starting at a token in ``unchanged`` are
         skipped unless they contain a supported substitution. A ``screen`` pass
         searches with ``screen_candidates`` and ``screen_beam``. Given an
         ``alternatives`` dict, each edit's runner-up originals go into it, keyed by
-        (sentence's first token, the edit's slot): see :meth:`alternatives`."""
+        (sentence's first token, the edit's slot): see :meth:`alternatives`.
+        ``term_rate``: see :meth:`evidence`."""
         cfg = self.config
         limit, width = (cfg.screen_candidates, cfg.screen_beam) if screen else (0, 0)
         found = []
@@ -922,7 +951,7 @@ class Restorer:
                 continue
             chosen, _score = self.decode(sent, arcs, rho, width)
             if chosen:
-                feats = self.evidence(sent, chosen, rho, support)
+                feats = self.evidence(sent, chosen, rho, support, term_rate)
                 confs = [self.confidence(f) for f in feats]
                 if absence is not None and self.config.absence_weight:  # for the explanation (if it mattered)
                     for arc, f in zip(chosen, feats):
@@ -1108,9 +1137,10 @@ class Restorer:
                 out_confs.append(min(new_conf, max(conf, new_conf)))
         return out_arcs, out_confs
 
-    def __call__(self, doc: Doc) -> list[Span]:
-        """Restore ``doc``: return the edits (spans with suggestions), in order."""
-        return [span for span, _f in self.proposals(doc)]
+    def __call__(self, doc: Doc, listed: bool = False) -> list[Span]:
+        """Restore ``doc``: return the edits (spans with suggestions), in order.
+        ``listed``: the document holds a listed tortured phrase (see :meth:`proposals`)."""
+        return [span for span, _f in self.proposals(doc, listed=listed)]
 
     def topic(self, doc: Doc) -> DocumentTopic | None:
         """The document's topical centre for the topic term, or ``None`` (turned off, or too few words)."""
@@ -1119,8 +1149,15 @@ class Restorer:
         topic = load_vectors().document(lm_word(t.text) for t in doc.tokens if t.kind == WORD)
         return topic if topic.words >= self.config.topic_min_words else None
 
-    def proposals(self, doc: Doc, skip_unchanged: bool = True) -> list[tuple[Span, dict[str, float]]]:
+    def proposals(
+        self, doc: Doc, skip_unchanged: bool = True, listed: bool = False
+    ) -> list[tuple[Span, dict[str, float]]]:
         """Every edit of the best paths with the evidence behind it (for fitting).
+
+        ``listed`` says the document holds a tortured phrase of the curated list
+        (the caller's fingerprint matches): then an edit that rebuilds a listed
+        term word for word is judged at ``RestoreConfig.term_rate`` at least (see
+        :meth:`evidence`), whatever share of the document's other words looks spun.
 
         With ``skip_unchanged``, the second pass does not decode again a
         sentence the first left alone when the re-estimated rate is no higher
@@ -1137,8 +1174,9 @@ class Restorer:
         topic = self.topic(doc)
         # with adaptation the first pass screens (a narrower search); without, it is the only one
         alternatives: dict[tuple[int, int], tuple[tuple[str, ...], ...]] = {}
+        term_rate = cfg.term_rate if listed else 0.0
         found = self._pass(doc, cfg.rho, None, None, topic, screen=cfg.adapt,
-                           alternatives=None if cfg.adapt else alternatives)
+                           alternatives=None if cfg.adapt else alternatives, term_rate=term_rate)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:
             words = max(doc.words, 1)
@@ -1158,7 +1196,8 @@ class Restorer:
             absence = None
             if cfg.absence_weight:  # the second pass only: in the screen it raised clean damage
                 absence = DocumentWords((lm_word(t.text) for t in doc.tokens if t.kind == WORD), cfg.absence_shape)
-            found = self._pass(doc, rho, support, unchanged, topic, local, absence=absence, alternatives=alternatives)
+            found = self._pass(doc, rho, support, unchanged, topic, local, absence=absence, alternatives=alternatives,
+                               term_rate=term_rate)
         spans = []
         sources = cfg.channel.sources
         for sent, arc, conf, feats in found:
@@ -1197,6 +1236,17 @@ _ALIAS_MAX_ZIPF = 4.0
 # English derivational suffixes that keep a word's meaning ("-less" reverses it, so it is not here)
 _DERIVING_SUFFIXES = ("ish", "ly", "ness", "ity", "ation", "ion", "ment", "ful", "al", "ical", "ic", "ive", "ous",
                       "y", "en", "ize", "ise", "able", "ible", "ward", "wards", "like")
+
+
+def _completes_term(path: list[str], a: int, b: int,
+                    terms: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]) -> bool:
+    """Does a listed term (``terms``: pairs, triples) in ``path`` hold a word of ``path[a:b]``?"""
+    pairs, triples = terms
+    for n, listed in ((2, pairs), (3, triples)):
+        for s in range(max(0, a - n + 1), min(b, len(path) - n + 1)):
+            if tuple(path[s : s + n]) in listed:
+                return True
+    return False
 
 
 def _derived_from(seen: str, original: str) -> bool:
