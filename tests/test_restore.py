@@ -73,6 +73,39 @@ def test_completes_term() -> None:
     assert not _completes_term(path, 4, 5, terms)
 
 
+def test_lift_terms() -> None:
+    from unspin.restore import Arc, _lift_terms
+
+    terms = (frozenset({("training", "set"), ("big", "data")}), frozenset({("support", "vector", "machine")}))
+    words = ["colossal", "information", "and", "coaching", "set", "help", "vector", "machine"]
+
+    def arc(i: int, *orig: str, length: int = 1) -> Arc:
+        return Arc(i, length, orig, -1.0, " ".join(words[i : i + length]), None)
+
+    arcs: list[list[Arc]] = [[] for _ in words]
+    arcs[0] = [arc(0, "big"), arc(0, "large")]
+    arcs[1] = [arc(1, "data")]  # "big data": both words rebuilt, each from the other's originals
+    arcs[3] = [arc(3, "training"), arc(3, "training", "data")]  # the second writes an extra word
+    arcs[5] = [arc(5, "support"), arc(5, "assist")]  # a listed triple with the words around it
+    arcs[6] = [arc(6, "big", "data", length=2)]  # a whole pair in one arc, in place of two words
+    arcs[2] = [arc(2, "big", "data")]  # ... but not in place of one: spinners swap words, they do not drop them
+    out, (delta, lifted) = _lift_terms(words, arcs, 0.5, terms)
+    costs = {(a.i, a.words): a.cost for slot in out for a in slot}
+    assert delta == 0.5
+    assert costs == {
+        (0, ("big",)): -0.5, (0, ("large",)): -1.0, (1, ("data",)): -0.5,
+        (3, ("training",)): -0.5, (3, ("training", "data")): -1.0,
+        (5, ("support",)): -0.5, (5, ("assist",)): -1.0, (6, ("big", "data")): -0.5, (2, ("big", "data")): -1.0,
+    }
+    assert lifted == {id(a) for slot in out for a in slot if a.cost == -0.5}
+    assert all(a.cost == -1.0 for slot in arcs for a in slot)  # the input is left as it was
+    # a triple's middle word, and its last
+    for seen, at in ((["support", "direction", "machine"], 1), (["support", "vector", "engine"], 2)):
+        slots: list[list[Arc]] = [[] for _ in seen]
+        slots[at] = [Arc(at, 1, (["support", "vector", "machine"][at],), -1.0, seen[at], None)]
+        assert _lift_terms(seen, slots, 0.5, terms)[0][at][0].cost == -0.5
+
+
 def test_a_listed_document_judges_rebuilt_terms_at_the_term_rate() -> None:
     # "coaching set" -> "training set" rebuilds a listed term word for word; "mentioned"
     # -> "said" does not and keeps the document's own rate
@@ -98,6 +131,18 @@ def test_a_listed_document_judges_rebuilt_terms_at_the_term_rate() -> None:
     # no word-for-word rebuild: spinners swap words, they do not drop them from terms
     longer = pick[0]._replace(words=("training", "data"))
     assert r.evidence(sent, [longer], 0.02, None, term_rate=rate)[0]["log_rho"] == pytest.approx(math.log10(0.02))
+    # both words of a term rebuilt at once: the search pays the term rate for them too
+    both = tokenize("In this paper we use colossal information for the task.")
+    assert not r(both)
+    assert [(s.text, s.suggestion) for s in r(both, listed=True)] == [("colossal", "big"), ("information", "data")]
+    # an arc lifted for a term its best path does not rebuild has the lift taken back in its evidence
+    sent2 = _Sentence(both, *both.sentences[0])
+    arcs2 = r.arcs(sent2, 0.02, None)
+    big = next(a for slot in arcs2 for a in slot if a.seen == "colossal" and a.words == ("big",))
+    lifted = big._replace(cost=big.cost + 0.7)
+    plain_feats = r.evidence(sent2, [big], 0.02, None, term_rate=rate)[0]
+    lifted_feats = r.evidence(sent2, [lifted], 0.02, None, term_rate=rate, lift=(0.7, {id(lifted)}))[0]
+    assert lifted_feats == plain_feats  # "big information" rebuilds no term: as if never lifted
     # term_rate 0 turns it off: the listed flag changes nothing
     off = Restorer(replace(RestoreConfig(), term_rate=0.0))
     assert [(s.text, s.confidence) for s in off(doc, listed=True)] == [(s.text, s.confidence) for s in off(doc)]

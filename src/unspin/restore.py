@@ -24,7 +24,7 @@ import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -263,16 +263,16 @@ class RestoreConfig:
     native_min_words: int = 2500
     # log10 bonus for a word completing a technical term spinners are known to
     # mangle (expected texts of the tortured-phrase list); 0 turns it off. 2.0
-    # restores 18.0% of held-out tortured phrases in sentences (15.2% at 1.5,
+    # restores 19.0% of held-out tortured phrases in sentences (15.5% at 1.5,
     # bench/pps_context.py) with news restoration and damage unchanged on the
     # dev split; 3.0 restores more phrases but costs news precision
     term_bonus: float = 2.0
-    # the spin rate (at least) at which an edit that rebuilds a listed term word for
-    # word ("preparing set" -> "training set") is judged in a document that holds a
-    # listed tortured phrase: a paper mill's spinner mangles the field's terms whatever
-    # share of the other words it leaves, so the document's own rate (a handful of
-    # phrases in thousands of words) would hold back exactly the edits that matter.
-    # 0 turns it off. See docs/pps_context.md
+    # the spin rate (at least) at which the second pass rebuilds a listed term word for
+    # word ("preparing set" -> "training set") in a document that holds a listed
+    # tortured phrase, in the search and in the edit's evidence: a paper mill's spinner
+    # mangles the field's terms whatever share of the other words it leaves, so the
+    # document's own rate (a handful of phrases in thousands of words) would hold back
+    # exactly the edits that matter. 0 turns it off. See docs/pps_context.md
     term_rate: float = 0.12
     # log10 bonus per unit of topical fit an original has over the seen phrase
     # (unspin.topic: spinners pick senses the document is not about); 0 turns
@@ -844,7 +844,7 @@ class Restorer:
 
     def evidence(
         self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None,
-        term_rate: float = 0.0,
+        term_rate: float = 0.0, lift: tuple[float, set[int]] | None = None,
     ) -> list[dict[str, float]]:
         """Features of each chosen edit, for the edit model (see ``EDIT_FEATURES``).
 
@@ -853,6 +853,8 @@ class Restorer:
         model's part of it alone. An edit that rebuilds a listed term word for
         word (the scorer's ``TermBoosted`` terms) is judged at ``term_rate`` where
         that is higher than ``rho``: its ``log_rho``, keep cost and arc cost.
+        ``lift``: the cost ``_lift_terms`` added to some arcs (their ids), taken
+        back from an edit whose best path rebuilds no term after all.
         """
         keep = math.log10(1.0 - rho)
         out_words = self._path_words(sent, chosen)
@@ -870,12 +872,14 @@ class Restorer:
         for arc, without in zip(chosen, withouts):
             lm_gain = best - without
             arc_rho, arc_keep, cost = log_rho, keep, arc.cost
+            if lift is not None and id(arc) in lift[1]:
+                cost -= lift[0]  # as the arc cost before the lift
             at = starts[arc.i] if terms is not None else 0
             if terms is not None and len(arc.words) == arc.length and _completes_term(
                     paths[0], at, at + len(arc.words), terms):
                 # a listed term rebuilt word for word: judged at the term rate
                 arc_rho, arc_keep = math.log10(term_rate), math.log10(1.0 - term_rate)
-                cost = arc.cost - log_rho + arc_rho
+                cost = cost - log_rho + arc_rho
             log_odds = (best + cost) - (without + arc_keep)
             cand = arc.candidate
             mask = (cand.mask if cand else 0) & sources
@@ -947,11 +951,14 @@ class Restorer:
             if unchanged and first in unchanged and rho <= self.config.rho and not self._mentions(sent, seen_supported):
                 continue
             arcs = self.arcs(sent, rho, support, topic, limit, absence)
+            lift: tuple[float, set[int]] | None = None
+            if term_rate > rho and (terms := self._term_sets()) is not None:
+                arcs, lift = _lift_terms(sent.words, arcs, math.log10(term_rate) - math.log10(rho), terms)
             if not any(arcs):
                 continue
             chosen, _score = self.decode(sent, arcs, rho, width)
             if chosen:
-                feats = self.evidence(sent, chosen, rho, support, term_rate)
+                feats = self.evidence(sent, chosen, rho, support, term_rate, lift)
                 confs = [self.confidence(f) for f in feats]
                 if absence is not None and self.config.absence_weight:  # for the explanation (if it mattered)
                     for arc, f in zip(chosen, feats):
@@ -1155,9 +1162,10 @@ class Restorer:
         """Every edit of the best paths with the evidence behind it (for fitting).
 
         ``listed`` says the document holds a tortured phrase of the curated list
-        (the caller's fingerprint matches): then an edit that rebuilds a listed
-        term word for word is judged at ``RestoreConfig.term_rate`` at least (see
-        :meth:`evidence`), whatever share of the document's other words looks spun.
+        (the caller's fingerprint matches): then the second pass rebuilds listed
+        terms word for word at ``RestoreConfig.term_rate`` at least (arcs that can:
+        ``_lift_terms``; edits that do: :meth:`evidence`), whatever share of the
+        document's other words looks spun.
 
         With ``skip_unchanged``, the second pass does not decode again a
         sentence the first left alone when the re-estimated rate is no higher
@@ -1236,6 +1244,49 @@ _ALIAS_MAX_ZIPF = 4.0
 # English derivational suffixes that keep a word's meaning ("-less" reverses it, so it is not here)
 _DERIVING_SUFFIXES = ("ish", "ly", "ness", "ity", "ation", "ion", "ment", "ful", "al", "ical", "ic", "ive", "ous",
                       "y", "en", "ize", "ise", "able", "ible", "ward", "wards", "like")
+
+
+def _lift_terms(
+    words: Sequence[str], arcs: list[list[Arc]], delta: float,
+    terms: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]],
+) -> tuple[list[list[Arc]], tuple[float, set[int]]]:
+    """``arcs`` with ``delta`` (log10) added to the cost of each arc that can rebuild a listed
+    term (``terms``: pairs, triples) word for word: its words are one, or make one with a
+    neighbouring word as written or as one of that word's one-word originals (pairs), or with
+    the words around it as written (triples). Also the lift and the lifted arcs' ids."""
+    pairs, triples = terms
+    n = len(words)
+    # each slot's word as written and the one-word originals its arcs offer
+    near = [{words[p], *(a.words[0] for a in arcs[p] if a.length == 1 and len(a.words) == 1)} for p in range(n)]
+
+    def rebuilds(a: Arc) -> bool:
+        ws, i, j = a.words, a.i, a.i + a.length
+        if len(ws) != a.length:
+            return False
+        if ws in pairs or ws in triples:
+            return True
+        if i > 0 and any((w, ws[0]) in pairs for w in near[i - 1]):
+            return True
+        if j < n and any((ws[-1], w) in pairs for w in near[j]):
+            return True
+        if len(ws) == 1:
+            w = ws[0]
+            return ((j + 1 < n and (w, words[j], words[j + 1]) in triples)
+                    or (0 < i and j < n and (words[i - 1], w, words[j]) in triples)
+                    or (i > 1 and (words[i - 2], words[i - 1], w) in triples))
+        return False
+
+    out: list[list[Arc]] = []
+    lifted: set[int] = set()
+    for slot in arcs:
+        row = []
+        for a in slot:
+            if rebuilds(a):
+                a = a._replace(cost=a.cost + delta)
+                lifted.add(id(a))
+            row.append(a)
+        out.append(row)
+    return out, (delta, lifted)
 
 
 def _completes_term(path: list[str], a: int, b: int,
