@@ -72,8 +72,11 @@ class Span:
     how much likelier the language model finds the sentence with the original),
     ``channel`` (log10 P(seen | original)), ``thesauri`` (the sources linking
     the pair), ``spin_rate`` (the share of spun words the decoder assumed
-    here) and, when the document never uses the original, ``absent_original``
-    (log10 likelihood ratio of that absence, see :mod:`unspin.absence`); for a
+    here), when the document never uses the original, ``absent_original``
+    (log10 likelihood ratio of that absence, see :mod:`unspin.absence`) and,
+    when the edit rebuilds a listed term in a text that holds a listed tortured
+    phrase, ``listed_term`` (then ``spin_rate`` is the term rate,
+    ``RestoreConfig.term_rate``); for a
     fingerprint ``list`` and ``papers`` (how many papers the Problematic Paper
     Screener found the phrase in).
     """
@@ -142,6 +145,9 @@ class Span:
         if isinstance(absent, float):
             parts.append(f"the text never uses the original ({10 ** absent:,.1f} times likelier if a spinner "
                          "replaced it throughout)")
+        if ev.get("listed_term"):
+            parts.append("it rebuilds a listed technical term in a text that holds a known tortured phrase, "
+                         "so it was judged at the term rate")
         rate = ev.get("spin_rate")
         if isinstance(rate, float):
             parts.append(f"the decoder assumed {rate:.0%} of words spun here")

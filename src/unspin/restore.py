@@ -871,7 +871,7 @@ class Restorer:
         starts = list(itertools.accumulate(map(len, out_words), initial=0)) if terms is not None else []
         for arc, without in zip(chosen, withouts):
             lm_gain = best - without
-            arc_rho, arc_keep, cost = log_rho, keep, arc.cost
+            arc_rho, arc_keep, cost, rebuilt = log_rho, keep, arc.cost, False
             if lift is not None and id(arc) in lift[1]:
                 cost -= lift[0]  # as the arc cost before the lift
             at = starts[arc.i] if terms is not None else 0
@@ -879,7 +879,7 @@ class Restorer:
                     paths[0], at, at + len(arc.words), terms):
                 # a listed term rebuilt word for word: judged at the term rate
                 arc_rho, arc_keep = math.log10(term_rate), math.log10(1.0 - term_rate)
-                cost = cost - log_rho + arc_rho
+                cost, rebuilt = cost - log_rho + arc_rho, True
             log_odds = (best + cost) - (without + arc_keep)
             cand = arc.candidate
             mask = (cand.mask if cand else 0) & sources
@@ -899,6 +899,8 @@ class Restorer:
                 "supported": float(bool(support and support.get((arc.seen, " ".join(arc.words)), 0))),
                 "seen_known": float(all(self.scorer.known(w) for w in seen_words)),
             })
+            if rebuilt:  # not an edit-model feature: for the explanation
+                feats[-1]["listed_term"] = 1.0
         return feats
 
     def _term_sets(self) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] | None:
@@ -1330,6 +1332,8 @@ def _evidence(arc: Arc, feats: dict[str, float], sources: int) -> tuple[tuple[st
         out.append(("spin_rate", round(10.0 ** feats["log_rho"], 4)))
     if "absence" in feats:
         out.append(("absent_original", round(feats["absence"], 3)))
+    if feats.get("listed_term"):
+        out.append(("listed_term", True))
     return tuple(out)
 
 

@@ -171,7 +171,8 @@ class SpanOut(BaseModel):
     source: str = Field(description='"model" (noisy-channel restorer) or "fingerprint" (known phrase).')
     supported: bool = Field(description="The same substitution was seen elsewhere in the text.")
     evidence: dict[str, Any] | None = Field(
-        None, description="With explain: lm_gain (log10), channel (log10), thesauri and spin_rate for a model span; "
+        None, description="With explain: lm_gain (log10), channel (log10), thesauri, spin_rate and (when it "
+                          "applied) absent_original and listed_term for a model span; "
                           "list, papers and (when the restoration differs from it) listed_original for a "
                           "fingerprint.")
     reason: str | None = Field(None, description="With explain: the evidence in words, as `unspin check --explain` "
