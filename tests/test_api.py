@@ -179,3 +179,28 @@ def test_restore_of_listed_phrases_keeps_every_other_character(parts: list[tuple
         pos = e.end
     assert "".join([*pieces, text[pos:]]) == restored.text
     assert all(s.text == text[s.start : s.end] for s in unspin.check(text).spans)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", *_listed_phrases()[:12]]),
+                          st.lists(st.sampled_from(["colossal", "information", "coaching", "set", "profound",
+                                                    "learning", "neural", "organization", "big", "data", "the",
+                                                    "we", "use", "Deep"]), max_size=6),
+                          st.sampled_from([" ", ". ", "\n\n", ", "])), min_size=1, max_size=8))
+def test_term_rate_keeps_offsets_across_chunks(parts: list[tuple[str, list[str], str]]) -> None:
+    # listed phrases and term words, cut into many chunks: the term rate (set by a listed
+    # phrase in any chunk) changes which edits are made, never the text outside them
+    from unspin import api
+
+    text = "".join(f"{phrase} {' '.join(words)}{gap}" for phrase, words, gap in parts) + "end."
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(api, "CHUNK_CHARS", 60)
+        restored = unspin.restore(text)
+        spans = unspin.check(text).spans
+    pos, pieces = 0, []
+    for e in restored.edits:
+        assert pos <= e.start < e.end and text[e.start : e.end] == e.text
+        pieces += [text[pos : e.start], e.suggestion]
+        pos = e.end
+    assert "".join([*pieces, text[pos:]]) == restored.text
+    assert all(s.text == text[s.start : s.end] for s in spans)
