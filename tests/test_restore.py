@@ -76,7 +76,8 @@ def test_completes_term() -> None:
 def test_lift_terms() -> None:
     from unspin.restore import Arc, _lift_terms
 
-    terms = (frozenset({("training", "set"), ("big", "data")}), frozenset({("support", "vector", "machine")}))
+    terms = (frozenset({("training", "set"), ("big", "data"), ("data", "mining")}),
+             frozenset({("support", "vector", "machine")}))
     words = ["colossal", "information", "and", "coaching", "set", "help", "vector", "machine"]
 
     def arc(i: int, *orig: str, length: int = 1) -> Arc:
@@ -87,15 +88,18 @@ def test_lift_terms() -> None:
     arcs[1] = [arc(1, "data")]  # "big data": both words rebuilt, each from the other's originals
     arcs[3] = [arc(3, "training"), arc(3, "training", "data")]  # the second writes an extra word
     arcs[5] = [arc(5, "support"), arc(5, "assist")]  # a listed triple with the words around it
-    arcs[6] = [arc(6, "big", "data", length=2)]  # a whole pair in one arc, in place of two words
-    arcs[2] = [arc(2, "big", "data")]  # ... but not in place of one: spinners swap words, they do not drop them
+    # one word for one word only: not a whole term in place of two words (a thesaurus phrase
+    # pair), nor in place of one (spinners swap words, they do not drop them)
+    arcs[6] = [arc(6, "big", "data", length=2)]
+    arcs[2] = [arc(2, "big", "data"), arc(2, "mining", length=2)]  # the last: "and coaching" -> "mining"
     out, (delta, lifted) = _lift_terms(words, arcs, 0.5, terms)
     costs = {(a.i, a.words): a.cost for slot in out for a in slot}
     assert delta == 0.5
     assert costs == {
         (0, ("big",)): -0.5, (0, ("large",)): -1.0, (1, ("data",)): -0.5,
         (3, ("training",)): -0.5, (3, ("training", "data")): -1.0,
-        (5, ("support",)): -0.5, (5, ("assist",)): -1.0, (6, ("big", "data")): -0.5, (2, ("big", "data")): -1.0,
+        (5, ("support",)): -0.5, (5, ("assist",)): -1.0, (6, ("big", "data")): -1.0, (2, ("big", "data")): -1.0,
+        (2, ("mining",)): -1.0,
     }
     assert lifted == {id(a) for slot in out for a in slot if a.cost == -0.5}
     assert all(a.cost == -1.0 for slot in arcs for a in slot)  # the input is left as it was
@@ -131,10 +135,14 @@ def test_a_listed_document_judges_rebuilt_terms_at_the_term_rate() -> None:
     assert term_feats["log_rho"] == pytest.approx(math.log10(rate))
     assert other_feats["log_rho"] == pytest.approx(math.log10(0.02))
     assert r.evidence(sent, pick, 0.02, None)[0]["log_rho"] == pytest.approx(math.log10(0.02))
-    # a term made by writing more words than the spinner's ("coaching" -> "training data") is
-    # no word-for-word rebuild: spinners swap words, they do not drop them from terms
+    # a term made by writing more words than the spinner's ("coaching" -> "training data"), or a
+    # whole term in place of two words, is no one-word rebuild
     longer = pick[0]._replace(words=("training", "data"))
     assert r.evidence(sent, [longer], 0.02, None, term_rate=rate)[0]["log_rho"] == pytest.approx(math.log10(0.02))
+    pair = pick[0]._replace(length=2, words=("training", "set"))
+    assert r.evidence(sent, [pair], 0.02, None, term_rate=rate)[0]["log_rho"] == pytest.approx(math.log10(0.02))
+    two_for_one = pick[0]._replace(i=pick[0].i - 1, length=2)  # "use coaching" -> "training": "training set" follows
+    assert r.evidence(sent, [two_for_one], 0.02, None, term_rate=rate)[0]["log_rho"] == pytest.approx(math.log10(0.02))
     # both words of a term rebuilt at once: the search pays the term rate for them too
     both = tokenize("In this paper we use colossal information for the task.")
     assert not r(both)

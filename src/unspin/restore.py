@@ -267,8 +267,8 @@ class RestoreConfig:
     # bench/pps_context.py) with news restoration and damage unchanged on the
     # dev split; 3.0 restores more phrases but costs news precision
     term_bonus: float = 2.0
-    # the spin rate (at least) at which the second pass rebuilds a listed term word for
-    # word ("preparing set" -> "training set") in a document that holds a listed
+    # the spin rate (at least) at which the second pass rebuilds a listed term one word
+    # for one word ("preparing set" -> "training set") in a document that holds a listed
     # tortured phrase, in the search and in the edit's evidence: a paper mill's spinner
     # mangles the field's terms whatever share of the other words it leaves, so the
     # document's own rate (a handful of phrases in thousands of words) would hold back
@@ -850,9 +850,9 @@ class Restorer:
 
         ``log_odds`` is the decoder's posterior odds of the edit against keeping
         its span with the rest of the best path fixed; ``lm_gain`` the language
-        model's part of it alone. An edit that rebuilds a listed term word for
-        word (the scorer's ``TermBoosted`` terms) is judged at ``term_rate`` where
-        that is higher than ``rho``: its ``log_rho``, keep cost and arc cost.
+        model's part of it alone. A one-word edit that rebuilds a listed term (the
+        scorer's ``TermBoosted`` terms; see ``_lift_terms``) is judged at ``term_rate``
+        where that is higher than ``rho``: its ``log_rho``, keep cost and arc cost.
         ``lift``: the cost ``_lift_terms`` added to some arcs (their ids), taken
         back from an edit whose best path rebuilds no term after all.
         """
@@ -875,9 +875,9 @@ class Restorer:
             if lift is not None and id(arc) in lift[1]:
                 cost -= lift[0]  # as the arc cost before the lift
             at = starts[arc.i] if terms is not None else 0
-            if terms is not None and len(arc.words) == arc.length and _completes_term(
+            if terms is not None and arc.length == 1 and len(arc.words) == 1 and _completes_term(
                     paths[0], at, at + len(arc.words), terms):
-                # a listed term rebuilt word for word: judged at the term rate
+                # a listed term rebuilt one word for one word: judged at the term rate
                 arc_rho, arc_keep = math.log10(term_rate), math.log10(1.0 - term_rate)
                 cost, rebuilt = cost - log_rho + arc_rho, True
             log_odds = (best + cost) - (without + arc_keep)
@@ -1165,7 +1165,7 @@ class Restorer:
 
         ``listed`` says the document holds a tortured phrase of the curated list
         (the caller's fingerprint matches): then the second pass rebuilds listed
-        terms word for word at ``RestoreConfig.term_rate`` at least (arcs that can:
+        terms one word for one word at ``RestoreConfig.term_rate`` at least (arcs that can:
         ``_lift_terms``; edits that do: :meth:`evidence`), whatever share of the
         document's other words looks spun.
 
@@ -1252,31 +1252,29 @@ def _lift_terms(
     words: Sequence[str], arcs: list[list[Arc]], delta: float,
     terms: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]],
 ) -> tuple[list[list[Arc]], tuple[float, set[int]]]:
-    """``arcs`` with ``delta`` (log10) added to the cost of each arc that can rebuild a listed
-    term (``terms``: pairs, triples) word for word: its words are one, or make one with a
-    neighbouring word as written or as one of that word's one-word originals (pairs), or with
-    the words around it as written (triples). Also the lift and the lifted arcs' ids."""
+    """``arcs`` with ``delta`` (log10) added to the cost of each one-word arc that can rebuild
+    a listed term (``terms``: pairs, triples): its original makes one with a neighbouring
+    word as written or as one of that word's one-word originals (pairs), or with the words
+    around it as written (triples). Also the lift and the lifted arcs' ids.
+
+    One word for one word only, as spinners make tortured phrases: an arc that writes more
+    words than it replaces is a term pasted in ("election" -> "general election"), and a
+    phrase arc whose original is a whole term is a thesaurus phrase pair ("power stations"
+    -> "wind farms"); in clean news holding a listed phrase those were harm edits."""
     pairs, triples = terms
     n = len(words)
     # each slot's word as written and the one-word originals its arcs offer
     near = [{words[p], *(a.words[0] for a in arcs[p] if a.length == 1 and len(a.words) == 1)} for p in range(n)]
 
     def rebuilds(a: Arc) -> bool:
-        ws, i, j = a.words, a.i, a.i + a.length
-        if len(ws) != a.length:
+        if a.length != 1 or len(a.words) != 1:
             return False
-        if ws in pairs or ws in triples:
-            return True
-        if i > 0 and any((w, ws[0]) in pairs for w in near[i - 1]):
-            return True
-        if j < n and any((ws[-1], w) in pairs for w in near[j]):
-            return True
-        if len(ws) == 1:
-            w = ws[0]
-            return ((j + 1 < n and (w, words[j], words[j + 1]) in triples)
-                    or (0 < i and j < n and (words[i - 1], w, words[j]) in triples)
-                    or (i > 1 and (words[i - 2], words[i - 1], w) in triples))
-        return False
+        w, i, j = a.words[0], a.i, a.i + 1
+        return ((i > 0 and any((x, w) in pairs for x in near[i - 1]))
+                or (j < n and any((w, x) in pairs for x in near[j]))
+                or (j + 1 < n and (w, words[j], words[j + 1]) in triples)
+                or (0 < i and j < n and (words[i - 1], w, words[j]) in triples)
+                or (i > 1 and (words[i - 2], words[i - 1], w) in triples))
 
     out: list[list[Arc]] = []
     lifted: set[int] = set()
