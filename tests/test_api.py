@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -157,6 +157,18 @@ def test_min_confidence_applies_to_fingerprints_too() -> None:
     assert not any(e.source == "fingerprint" for e in unspin.restore(text, min_confidence=strict).edits)
 
 
+def _assert_only_edits_change(text: str, restored: unspin.Restoration, spans: Sequence[unspin.Span]) -> None:
+    """The edits are ordered, apart and quote ``text``; the restored text is ``text`` with each
+    replaced by its suggestion, every other character kept; ``spans`` (of a check) quote ``text``."""
+    pos, pieces = 0, []
+    for e in restored.edits:
+        assert pos <= e.start < e.end and text[e.start : e.end] == e.text
+        pieces += [text[pos : e.start], e.suggestion]
+        pos = e.end
+    assert "".join([*pieces, text[pos:]]) == restored.text
+    assert all(s.text == text[s.start : s.end] for s in spans)
+
+
 def _listed_phrases() -> list[str]:
     from unspin.lexicon import load_fingerprints
 
@@ -171,14 +183,7 @@ def test_restore_of_listed_phrases_keeps_every_other_character(parts: list[tuple
     # fingerprint edits take in an article, stop inside compounds and possessives and
     # keep trailing abbreviations: whatever they do, the text outside them is untouched
     text = "".join(f"{before}{phrase}{after}{gap}" for before, phrase, after, gap in parts) + "end."
-    restored = unspin.restore(text)
-    pos, pieces = 0, []
-    for e in restored.edits:
-        assert pos <= e.start < e.end and text[e.start : e.end] == e.text
-        pieces += [text[pos : e.start], e.suggestion]
-        pos = e.end
-    assert "".join([*pieces, text[pos:]]) == restored.text
-    assert all(s.text == text[s.start : s.end] for s in unspin.check(text).spans)
+    _assert_only_edits_change(text, unspin.restore(text), unspin.check(text).spans)
 
 
 @settings(max_examples=25, deadline=None)
@@ -197,10 +202,4 @@ def test_term_rate_keeps_offsets_across_chunks(parts: list[tuple[str, list[str],
         mp.setattr(api, "CHUNK_CHARS", 60)
         restored = unspin.restore(text)
         spans = unspin.check(text).spans
-    pos, pieces = 0, []
-    for e in restored.edits:
-        assert pos <= e.start < e.end and text[e.start : e.end] == e.text
-        pieces += [text[pos : e.start], e.suggestion]
-        pos = e.end
-    assert "".join([*pieces, text[pos:]]) == restored.text
-    assert all(s.text == text[s.start : s.end] for s in spans)
+    _assert_only_edits_change(text, restored, spans)
