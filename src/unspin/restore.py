@@ -874,9 +874,8 @@ class Restorer:
             arc_rho, arc_keep, cost, rebuilt = log_rho, keep, arc.cost, False
             if lift is not None and id(arc) in lift[1]:
                 cost -= lift[0]  # as the arc cost before the lift
-            at = starts[arc.i] if terms is not None else 0
             if terms is not None and arc.length == 1 and len(arc.words) == 1 and _completes_term(
-                    paths[0], at, at + len(arc.words), terms):
+                    paths[0], starts[arc.i], starts[arc.i] + 1, terms):
                 # a listed term rebuilt one word for one word: judged at the term rate
                 arc_rho, arc_keep = math.log10(term_rate), math.log10(1.0 - term_rate)
                 cost, rebuilt = cost - log_rho + arc_rho, True
