@@ -7,7 +7,7 @@ into it by character offsets and never re-tokenize.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["NUMBER", "PUNCT", "SYMBOL", "THESAURUS_NAMES", "WORD", "Doc", "Span", "Token"]
 
@@ -46,11 +46,10 @@ class Doc:
     text: str
     tokens: tuple[Token, ...]
     sentences: tuple[tuple[int, int], ...]  # [first_token, last_token_exclusive)
+    words: int = field(init=False)  # number of word and number tokens (every stage reads it: counted once)
 
-    @property
-    def words(self) -> int:
-        """Number of word and number tokens."""
-        return sum(1 for t in self.tokens if t.kind in (WORD, NUMBER))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", sum(1 for t in self.tokens if t.kind in (WORD, NUMBER)))
 
     def sentence_tokens(self, index: int) -> tuple[Token, ...]:
         first, last = self.sentences[index]

@@ -383,7 +383,7 @@ class _Sentence:
         self.index = [i for i in range(first, last) if doc.tokens[i].kind in (WORD, NUMBER)]
         self.words = [lm_word(t.text) for t in self.tokens]
         # written in capitals throughout (a headline, a shouted post): its capitals mark no names
-        lettered = [t.text for t in self.tokens if sum(ch.isalpha() for ch in t.text) >= 2]
+        lettered = [t.text for t in self.tokens if _letters(t.text) >= 2]
         self.shouting = len(lettered) >= 3 and sum(w.isupper() for w in lettered) >= 0.8 * len(lettered)
         content = [w for w in lettered if w.lower() not in FUNCTION_WORDS]
         self.titled = self.shouting or (
@@ -407,6 +407,11 @@ class _Sentence:
             and _spacing(doc.text[self.tokens[k].end : self.tokens[k + 1].start])
             for k in range(len(self.tokens))
         ]
+
+
+def _letters(text: str) -> int:
+    """How many letters ``text`` holds (most words are letters only: one C call)."""
+    return len(text) if text.isalpha() else sum(ch.isalpha() for ch in text)
 
 
 def _spacing(gap: str) -> bool:
@@ -922,7 +927,7 @@ class Restorer:
     # -- document --------------------------------------------------------
     def _pass(
         self,
-        doc: Doc,
+        sentences: list[_Sentence],
         rho: float,
         support: Counter[tuple[str, str]] | None,
         unchanged: set[int] | None = None,
@@ -933,7 +938,7 @@ class Restorer:
         alternatives: dict[tuple[int, int], tuple[tuple[str, ...], ...]] | None = None,
         term_rate: float = 0.0,
     ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
-        """Decode every sentence; those starting at a token in ``unchanged`` are
+        """Decode every sentence (those with words; built once per document); those starting at a token in ``unchanged`` are
         skipped unless they contain a supported substitution. A ``screen`` pass
         searches with ``screen_candidates`` and ``screen_beam``. Given an
         ``alternatives`` dict, each edit's runner-up originals go into it, keyed by
@@ -944,10 +949,8 @@ class Restorer:
         found = []
         seen_supported = {seen for seen, _o in support} if support else set()
         doc_rho = rho
-        for first, last in doc.sentences:
-            sent = _Sentence(doc, first, last)
-            if not sent.words:
-                continue
+        for sent in sentences:
+            first = sent.first
             rho = local.get(first, doc_rho) if local else doc_rho
             if unchanged and first in unchanged and rho <= self.config.rho and not self._mentions(sent, seen_supported):
                 continue
@@ -1184,7 +1187,8 @@ class Restorer:
         # with adaptation the first pass screens (a narrower search); without, it is the only one
         alternatives: dict[tuple[int, int], tuple[tuple[str, ...], ...]] = {}
         term_rate = cfg.term_rate if listed else 0.0
-        found = self._pass(doc, cfg.rho, None, None, topic, screen=cfg.adapt,
+        sentences = [sent for first, last in doc.sentences if (sent := _Sentence(doc, first, last)).words]
+        found = self._pass(sentences, cfg.rho, None, None, topic, screen=cfg.adapt,
                            alternatives=None if cfg.adapt else alternatives, term_rate=term_rate)
         supported: set[tuple[str, str]] = set()
         if cfg.adapt:
@@ -1205,7 +1209,7 @@ class Restorer:
             absence = None
             if cfg.absence_weight:  # the second pass only: in the screen it raised clean damage
                 absence = DocumentWords((lm_word(t.text) for t in doc.tokens if t.kind == WORD), cfg.absence_shape)
-            found = self._pass(doc, rho, support, unchanged, topic, local, absence=absence, alternatives=alternatives,
+            found = self._pass(sentences, rho, support, unchanged, topic, local, absence=absence, alternatives=alternatives,
                                term_rate=term_rate)
         spans = []
         sources = cfg.channel.sources
