@@ -584,6 +584,50 @@ def test_support_pools_the_inflections_of_a_substitution() -> None:
     assert pool_support(Counter({("in opposition to", "against"): 2})) == Counter({("in opposition to", "against"): 2})
 
 
+def test_first_pass_support_gives_a_phrase_rewritten_two_ways_one_rule() -> None:
+    from unspin.restore import first_pass_support
+
+    edits = [("folks", "people", 0.9), ("folks", "everybody", 0.6), ("mentioned", "said", 0.8), ("nation", "country", 0.4)]
+    # both edits of "folks" count for the likelier original; the other keeps its own count
+    out = first_pass_support(edits)
+    assert out[("folks", "people")] == 2 and out[("folks", "everybody")] == 1
+    assert out[("mentioned", "said")] == 1 and ("nation", "country") not in out  # 0.5 or under is no evidence
+    # the most confidence in all wins, not the single best edit
+    out = first_pass_support([("folks", "people", 0.9), ("folks", "everybody", 0.6), ("folks", "everybody", 0.6)])
+    assert out[("folks", "everybody")] == 3 and out[("folks", "people")] == 1
+    # without the rule each pair counts on its own
+    assert first_pass_support(edits, one_rule=False)[("folks", "people")] == 1
+    # a tie is settled the same way whatever the order of the edits
+    tie = [("folks", "people", 0.7), ("folks", "everybody", 0.7)]
+    assert first_pass_support(tie) == first_pass_support(tie[::-1])
+
+
+@pytest.mark.parametrize("one_rule", [True, False])
+def test_the_second_pass_is_supported_by_one_rule_per_phrase(monkeypatch: pytest.MonkeyPatch, one_rule: bool) -> None:
+    # the screen rewrote "folks" two ways: with the rule, the second pass's support holds
+    # the likelier original (found twice in effect), without it neither pair
+    from types import SimpleNamespace
+
+    doc = tokenize("The folks stood here. Other folks stood there. They all agreed.")
+    firsts = [first for first, _last in doc.sentences]
+    r = Restorer(replace(RestoreConfig(), one_rule=one_rule))
+    calls: list[object] = []
+
+    def fake_pass(sentences: object, rho: float, support: object, *args: object, **kwargs: object) -> list[object]:
+        calls.append(support)
+        if len(calls) > 1:
+            return []
+        return [(SimpleNamespace(first=firsts[0]), SimpleNamespace(seen="folks", i=1, words=("people",)), 0.9, {}),
+                (SimpleNamespace(first=firsts[1]), SimpleNamespace(seen="folks", i=1, words=("everybody",)), 0.6, {})]
+
+    monkeypatch.setattr(r, "_pass", fake_pass)
+    r.proposals(doc)
+    support = calls[1]
+    assert isinstance(support, Counter)
+    assert (support[("folks", "people")] >= 2) is one_rule
+    assert support[("folks", "everybody")] == 0
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.dictionaries(
