@@ -389,6 +389,8 @@ class _Sentence:
 
     def __init__(self, doc: Doc, first: int, last: int) -> None:
         self.first = first
+        # its spans with candidates, and the restorer that listed them (filled in by Restorer.arcs)
+        self.phrases: tuple[Restorer, list[_Phrase]] | None = None
         self.tokens: list[Token] = [t for t in doc.tokens[first:last] if t.kind in (WORD, NUMBER)]
         self.index = [i for i in range(first, last) if doc.tokens[i].kind in (WORD, NUMBER)]
         self.words = [lm_word(t.text) for t in self.tokens]
@@ -482,7 +484,11 @@ class Restorer:
         The costs of all the sentence's candidates are added up as arrays, in
         the order :meth:`reference_arcs` adds each one's (the same floats)."""
         out: list[list[Arc]] = [[] for _ in sent.tokens]
-        found = list(self._phrases(sent))
+        if sent.phrases is not None and sent.phrases[0] is self:
+            found = sent.phrases[1]
+        else:  # the same in both passes: listed once per sentence (and restorer)
+            found = list(self._phrases(sent))
+            sent.phrases = (self, found)
         if not found:
             return out
         bonuses = absence.bonuses if absence is not None and self.config.absence_weight else None
