@@ -628,6 +628,52 @@ def test_the_second_pass_is_supported_by_one_rule_per_phrase(monkeypatch: pytest
     assert support[("folks", "everybody")] == 0
 
 
+def test_rival_pairs_leave_each_original_to_its_most_confident_phrase() -> None:
+    from unspin.restore import rival_pairs
+
+    support = Counter({("overseas", "foreign"): 2, ("exterior", "foreign"): 3, ("nation", "country"): 2,
+                       ("nations", "countries"): 2, ("external", "foreign"): 2})
+    edits = [("overseas", "foreign", 0.99), ("overseas", "foreign", 0.97), ("exterior", "foreign", 0.9),
+             ("exterior", "foreign", 0.95), ("exterior", "foreign", 0.93), ("nation", "country", 0.8),
+             ("nation", "country", 0.9), ("nations", "countries", 0.7)]
+    # mean confidence decides, not the count: "exterior" was edited more often, less surely;
+    # a pair support holds only through inflection ("external" was never an edit) is no rival
+    assert rival_pairs(support, edits) == {("exterior", "foreign")}
+    # an original claimed once has no rival; unsupported edits claim nothing
+    assert rival_pairs(Counter({("nation", "country"): 2}), [*edits, ("land", "country", 0.99)]) == set()
+    # a tie is settled the same way whatever the order
+    tie = [("a", "x", 0.8), ("b", "x", 0.8)]
+    both = Counter({("a", "x"): 2, ("b", "x"): 2})
+    assert rival_pairs(both, tie) == rival_pairs(both, tie[::-1]) == {("b", "x")}
+
+
+@pytest.mark.parametrize("one_output", [True, False])
+def test_the_second_pass_charges_a_rival_pair(monkeypatch: pytest.MonkeyPatch, one_output: bool) -> None:
+    # the screen restored two phrases to "foreign" twice each: with one output per original,
+    # the less confident pair costs support_boost in the second pass (-1) instead of gaining it
+    from types import SimpleNamespace
+
+    doc = tokenize("Overseas help came. Exterior forces rose. Overseas aid came. Exterior powers rose.")
+    firsts = [first for first, _last in doc.sentences]
+    r = Restorer(replace(RestoreConfig(), one_output=one_output))
+    calls: list[object] = []
+
+    def fake_pass(sentences: object, rho: float, support: object, *args: object, **kwargs: object) -> list[object]:
+        calls.append(support)
+        if len(calls) > 1:
+            return []
+        return [(SimpleNamespace(first=f), SimpleNamespace(seen=seen, i=0, words=("foreign",)), conf, {})
+                for f, seen, conf in zip(firsts, ["overseas", "exterior", "overseas", "exterior"], [0.99, 0.9, 0.98, 0.9])]
+
+    monkeypatch.setattr(r, "_pass", fake_pass)
+    spans = r.proposals(doc)
+    support = calls[1]
+    assert isinstance(support, Counter)
+    assert support[("overseas", "foreign")] == 2
+    assert support[("exterior", "foreign")] == (-1 if one_output else 2)
+    assert spans == []
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.dictionaries(
@@ -885,14 +931,14 @@ def test_alternatives_are_the_close_runners_up_of_each_edit() -> None:
 @pytest.mark.parametrize("thesaurus", [None, "moby", "wordnet"])
 def test_arcs_match_the_reference_arcs(clean_texts: list[str], thesaurus: str | None) -> None:
     """The array-summed costs equal each arc's own sum, float for float, with every term in play:
-    the topic term, support (found twice), the absence bonus, a candidate limit, capitals and names."""
+    the topic term, support (found twice) and rival pairs, the absence bonus, a candidate limit, capitals and names."""
     import unspin
     from unspin.absence import DocumentWords
     from unspin.doc import WORD
     from unspin.lm import lm_word
 
     r = Restorer()
-    checked = 0
+    checked = rivals = 0
     for k, text in enumerate(clean_texts[:3]):
         if thesaurus:
             text = unspin.spin(text, rate=0.2, seed=k, thesaurus=thesaurus).text
@@ -900,20 +946,30 @@ def test_arcs_match_the_reference_arcs(clean_texts: list[str], thesaurus: str | 
         topic = r.topic(doc)
         absence = DocumentWords(lm_word(t.text) for t in doc.tokens if t.kind == WORD)
         sents = [_Sentence(doc, a, b) for a, b in doc.sentences]
-        # support for a pair of every sentence's first listed phrase, so the boost is exercised
+        # support for a pair of every sentence's first listed phrase, so the boost is exercised,
+        # and a rival pair (-1, see rival_pairs) of its last, so the cost is too
         support: Counter[tuple[str, str]] = Counter()
         for s in sents:
             slots = r.reference_arcs(s, 0.15, None)
-            first = next((a for slot in slots for a in slot), None)
-            if first is not None:
-                support[(first.seen, " ".join(first.words))] = 2
-        assert support
+            listed = [a for slot in slots for a in slot if not a.seen.startswith(("a ", "an "))]  # none moved
+            if listed:
+                support[(listed[0].seen, " ".join(listed[0].words))] = 2
+                support[(listed[-1].seen, " ".join(listed[-1].words))] = -1
+        assert any(n > 0 for n in support.values()) and any(n < 0 for n in support.values())
         for s in sents:
             for args in [(0.15, None), (0.12, None, topic, 8), (0.3, support, topic, 0, absence)]:
                 fast, slow = r.arcs(s, *args), r.reference_arcs(s, *args)  # type: ignore[arg-type]
                 assert fast == slow
                 checked += sum(map(len, fast))
-    assert checked > 500
+            # a pair found twice gains support_boost, a rival pair pays it
+            plain = {(a.i, a.length, a.words, a.seen): a.cost for slot in r.arcs(s, 0.3, None) for a in slot}
+            for a in (a for slot in r.arcs(s, 0.3, support) for a in slot):
+                n = support.get((a.seen, " ".join(a.words)), 0)
+                if n:
+                    boost = r.config.support_boost if n > 0 else -r.config.support_boost
+                    assert a.cost == pytest.approx(plain[(a.i, a.length, a.words, a.seen)] + boost)
+                    rivals += n < 0
+    assert checked > 500 and rivals
 
 
 @pytest.mark.parametrize(
