@@ -647,6 +647,41 @@ def test_rival_pairs_leave_each_original_to_its_most_confident_phrase() -> None:
     assert rival_pairs(both, tie) == rival_pairs(both, tie[::-1]) == {("b", "x")}
 
 
+def test_support_weight_grows_with_the_log_of_the_count_up_to_twice() -> None:
+    from unspin.restore import support_weight
+
+    assert [support_weight(n) for n in (2, 3, 4, 8, 100)] == [1.0, pytest.approx(math.log2(3)), 2.0, 2.0, 2.0]
+    assert support_weight(1) == 1.0 and support_weight(-1) == -1.0 and support_weight(0) == 0.0
+
+
+@pytest.mark.parametrize("graded", [True, False])
+def test_support_is_graded_only_for_an_original_the_text_never_uses(monkeypatch: pytest.MonkeyPatch, graded: bool) -> None:
+    # the screen made two pairs four times each; the text still writes "state" (the original
+    # of one), never "security": only the other keeps its count (and so twice the boost)
+    from types import SimpleNamespace
+
+    doc = tokenize("Safety first. The country grew. Safety rules. The country and the state agreed. "
+                   "Safety again. The country won. Safety now. The country lost.")
+    firsts = [first for first, _last in doc.sentences]
+    r = Restorer(replace(RestoreConfig(), graded_support=graded))
+    calls: list[object] = []
+
+    def fake_pass(sentences: object, rho: float, support: object, *args: object, **kwargs: object) -> list[object]:
+        calls.append(support)
+        if len(calls) > 1:
+            return []
+        pairs = [("safety", "security"), ("country", "state")] * 4
+        return [(SimpleNamespace(first=f), SimpleNamespace(seen=seen, i=0, words=(original,)), 0.9, {})
+                for f, (seen, original) in zip(firsts, pairs)]
+
+    monkeypatch.setattr(r, "_pass", fake_pass)
+    r.proposals(doc)
+    support = calls[1]
+    assert isinstance(support, Counter)
+    assert support[("safety", "security")] == (4 if graded else 2)
+    assert support[("country", "state")] == 2
+
+
 @pytest.mark.parametrize("one_output", [True, False])
 def test_the_second_pass_charges_a_rival_pair(monkeypatch: pytest.MonkeyPatch, one_output: bool) -> None:
     # the screen restored two phrases to "foreign" twice each: with one output per original,
@@ -938,7 +973,7 @@ def test_arcs_match_the_reference_arcs(clean_texts: list[str], thesaurus: str | 
     from unspin.lm import lm_word
 
     r = Restorer()
-    checked = rivals = 0
+    checked = rivals = graded = 0
     for k, text in enumerate(clean_texts[:3]):
         if thesaurus:
             text = unspin.spin(text, rate=0.2, seed=k, thesaurus=thesaurus).text
@@ -953,7 +988,8 @@ def test_arcs_match_the_reference_arcs(clean_texts: list[str], thesaurus: str | 
             slots = r.reference_arcs(s, 0.15, None)
             listed = [a for slot in slots for a in slot if not a.seen.startswith(("a ", "an "))]  # none moved
             if listed:
-                support[(listed[0].seen, " ".join(listed[0].words))] = 2
+                support[(listed[0].seen, " ".join(listed[0].words))] = 4  # found four times: twice the boost
+                support[(listed[len(listed) // 2].seen, " ".join(listed[len(listed) // 2].words))] = 2
                 support[(listed[-1].seen, " ".join(listed[-1].words))] = -1
         assert any(n > 0 for n in support.values()) and any(n < 0 for n in support.values())
         for s in sents:
@@ -966,10 +1002,11 @@ def test_arcs_match_the_reference_arcs(clean_texts: list[str], thesaurus: str | 
             for a in (a for slot in r.arcs(s, 0.3, support) for a in slot):
                 n = support.get((a.seen, " ".join(a.words)), 0)
                 if n:
-                    boost = r.config.support_boost if n > 0 else -r.config.support_boost
+                    boost = {4: 2.0, 2: 1.0, -1: -1.0}[n] * r.config.support_boost
                     assert a.cost == pytest.approx(plain[(a.i, a.length, a.words, a.seen)] + boost)
                     rivals += n < 0
-    assert checked > 500 and rivals
+                    graded += n == 4
+    assert checked > 500 and rivals and graded
 
 
 @pytest.mark.parametrize(
