@@ -237,3 +237,31 @@ def test_explain_shows_the_alternatives_of_a_span(tmp_path: Path) -> None:
     res = runner.invoke(app, ["check", "--explain", str(f)], env={"COLUMNS": "200"})
     assert res.exit_code == 0
     assert f"(or: {', '.join(spans[0].alternatives)})" in res.stdout.split("why each span was flagged", 1)[1]
+
+
+@pytest.mark.parametrize("confidence", [0.3, 0.7, 0.1])
+def test_the_report_names_close_calls_only_when_nothing_reaches_the_threshold(
+    monkeypatch: pytest.MonkeyPatch, confidence: float
+) -> None:
+    # the model's spans are faked: what is under test is what the report and the JSON show
+    from dataclasses import replace
+
+    from unspin import api
+    from unspin.doc import Span
+
+    text = "The regulation enforcement officers left."
+    span = Span(start=4, end=14, text="regulation", suggestion="law", confidence=confidence, source="model")
+    real = api.check
+
+    def fake(text: str, **options: object) -> api.Report:
+        report = real(text, **options)  # type: ignore[arg-type]
+        floor = float(options["min_confidence"])  # type: ignore[arg-type]
+        return replace(report, spans=(span,) if confidence >= floor else ())
+
+    monkeypatch.setattr(api, "check", fake)
+    shown = runner.invoke(app, ["check", "-"], input=text)
+    assert shown.exit_code == 0, shown.output
+    assert ("closest calls" in shown.stdout) is (0.2 <= confidence < 0.5)
+    assert ("regulation -> law (0.30)" in shown.stdout) is (confidence == 0.3)
+    as_json = json.loads(runner.invoke(app, ["check", "--json", "-"], input=text).stdout)
+    assert [s["confidence"] for s in as_json["spans"]] == ([confidence] if confidence >= 0.5 else [])

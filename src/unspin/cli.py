@@ -11,6 +11,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -125,9 +126,11 @@ def check(
     Example: unspin check article.txt ; unspin check --json - < article.txt ; unspin check --explain manuscript.pdf
     """
     text = _read(file)
-    report = api.check(
-        text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
-    )
+    # the readable report also looks below the threshold (the spans it shows, and so the
+    # JSON, are the same): where nothing reaches it, it names the closest calls
+    wide = api.check(text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt,
+                     min_confidence=min(min_confidence, _CLOSE_CALL))
+    report = replace(wide, spans=tuple(s for s in wide.spans if s.confidence >= min_confidence))
     _language_note(text, report.words)
     if as_json:
         _print_json(report.to_dict(explain))
@@ -150,6 +153,12 @@ def check(
                    style="dim"))
     if report.spans:
         con.print(_substitutions(report.spans))
+    elif close := sorted((s for s in wide.spans if s.changes), key=lambda s: -s.confidence)[:5]:
+        con.print(Text.assemble(
+            f"No phrase reached confidence {min_confidence:.2f}; the closest calls: ",
+            *[part for k, s in enumerate(close) for part in
+              ((", " if k else ""), (s.text, "yellow"), " -> ", (s.suggestion, "cyan"), f" ({s.confidence:.2f})")],
+            ". A short text holds little evidence; --min-confidence shows them in the text."))
     if explain and report.spans:
         con.print(Text("why each span was flagged", style="bold"))
         for s in report.spans:
@@ -160,6 +169,8 @@ def check(
 
 
 _UNKNOWN = "original unknown"
+# the lowest confidence the readable check report names as a close call
+_CLOSE_CALL = 0.2
 
 
 def _shown_original(span: Span) -> str:
