@@ -682,6 +682,27 @@ def test_support_is_graded_only_for_an_original_the_text_never_uses(monkeypatch:
     assert support[("country", "state")] == 2
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["folks", "nation", "exterior", "overseas"]),
+                          st.sampled_from(["people", "country", "foreign", "external"]),
+                          st.floats(0.0, 1.0)), max_size=12))
+def test_support_rules_only_ever_add_to_a_pair_and_leave_each_original_one_phrase(
+    edits: list[tuple[str, str, float]]
+) -> None:
+    from unspin.restore import first_pass_support, rival_pairs
+
+    plain, ruled = first_pass_support(edits, one_rule=False), first_pass_support(edits, one_rule=True)
+    assert all(ruled[pair] >= n for pair, n in plain.items())  # the rule moves evidence onto a pair, never off
+    for (seen, _o), n in ruled.items():  # ... and no more than the phrase's edits over 0.5
+        assert n <= sum(1 for s, _x, c in edits if s == seen and c > 0.5)
+    support = Counter({pair: n for pair, n in ruled.items() if n >= 2})
+    rivals = rival_pairs(support, edits)
+    assert rivals <= set(support)
+    for original in {o for _s, o in support}:
+        claimants = {s for s, o in support if o == original}
+        assert len(claimants - {s for s, o in rivals if o == original}) == 1  # exactly one phrase keeps it
+
+
 @pytest.mark.parametrize("one_output", [True, False])
 def test_the_second_pass_charges_a_rival_pair(monkeypatch: pytest.MonkeyPatch, one_output: bool) -> None:
     # the screen restored two phrases to "foreign" twice each: with one output per original,
