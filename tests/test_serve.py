@@ -60,7 +60,7 @@ def assert_error(res: httpx.Response, status: int, *words: str) -> str:
 def test_health(client: TestClient) -> None:
     data = client.get("/api/health").json()
     assert data == {"status": "ok", "version": data["version"], "index_loaded": False,
-                    "max_bytes": 2_000_000, "timeout": 30.0}
+                    "max_bytes": 2_000_000, "timeout": 30.0, "min_confidence": api.DEFAULT_MIN_CONFIDENCE}
 
 
 def test_check_mirrors_the_python_api(client: TestClient) -> None:

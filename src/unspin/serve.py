@@ -273,6 +273,7 @@ class HealthOut(BaseModel):
     index_loaded: bool
     max_bytes: int
     timeout: float
+    min_confidence: float = Field(description="The default confidence threshold of check and restore.")
 
 
 class ErrorOut(BaseModel):
@@ -584,7 +585,8 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
     async def health() -> dict[str, Any]:
         """Liveness and settings: is an index loaded, the body limit, the deadline."""
         return {"status": "ok", "version": __version__, "index_loaded": app.state.index is not None,
-                "max_bytes": config.max_bytes, "timeout": config.timeout}
+                "max_bytes": config.max_bytes, "timeout": config.timeout,
+                "min_confidence": api.DEFAULT_MIN_CONFIDENCE}
 
     def page(name: str) -> Response:
         return Response(static[name], media_type=_MEDIA[name.rsplit(".", 1)[1]], headers=_PAGE_HEADERS)

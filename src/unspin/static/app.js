@@ -8,7 +8,9 @@
   const showSpun = $("show-spun"), showRestored = $("show-restored");
   const copyBtn = $("copy"), copied = $("copied");
 
-  const state = { text: "", report: null, restoration: null, view: "spun", health: null };
+  const state = { text: "", report: null, restoration: null, view: "spun", health: null, close: [] };
+  // below the threshold, down to this, the summary names the closest calls when nothing reaches it
+  const CLOSE_CALL = 0.2;
 
   // ---------------------------------------------------------------- API
 
@@ -147,9 +149,11 @@
     verdict.textContent = r.verdict;
     verdict.className = `verdict ${r.verdict}`;
     const n = r.spans.length;
+    const close = n ? "" : state.close.map((s) => `${s.text} → ${s.suggestion} (${pct(s.confidence)})`).join(", ");
     $("stats").textContent =
       `Spun probability ${pct(r.spun_probability)} · ${r.words.toLocaleString()} words · ` +
-      `${n} suspicious phrase${n === 1 ? "" : "s"}`;
+      `${n} suspicious phrase${n === 1 ? "" : "s"}` +
+      (close ? ` · none reaches the threshold; closest calls: ${close}` : "");
     $("meter-fill").style.left = pct(Math.min(1, Math.max(0, r.spun_probability)));
   }
 
@@ -375,9 +379,15 @@
       const compared = original.trim()
         ? post("/api/compare", { spun: text, original, fingerprints: true })
         : Promise.resolve(null);
-      const [report, restoration, trace, comparison] = await Promise.all([
-        post("/api/check", body), post("/api/restore", body), traced, compared,
+      const threshold = state.health ? state.health.min_confidence : 0.5;
+      const [wide, restoration, trace, comparison] = await Promise.all([
+        post("/api/check", { ...body, min_confidence: Math.min(threshold, CLOSE_CALL) }), post("/api/restore", body),
+        traced, compared,
       ]);
+      const report = { ...wide, spans: wide.spans.filter((s) => s.confidence >= threshold) };
+      state.close = wide.spans
+        .filter((s) => s.confidence < threshold && s.suggestion.toLowerCase() !== s.text.toLowerCase())
+        .sort((a, b) => b.confidence - a.confidence).slice(0, 5);
       state.text = text;
       state.report = report;
       state.restoration = restoration;
