@@ -197,7 +197,7 @@ class RestoreConfig:
     # support that grows with the evidence: a pair the screen found n times gains
     # support_boost * log2(n), up to twice the boost (four times or more), but only
     # where the document never uses the original, as a spinner that rewrites a word
-    # throughout leaves it (see ``graded_support``); elsewhere it stays at the boost.
+    # throughout leaves it (see ``support_weight``); elsewhere it stays at the boost.
     # Real spun article 32.2 -> 33.5% of errors removed (harm unchanged); dev split
     # (150 documents per setting) dictionary-style 26.38 / 47.22 -> 26.86 / 47.61% at
     # 5 / 15%, random-style 2.67 / 8.84 -> 2.43 / 8.92%, Moby-spun and clean damage
@@ -498,7 +498,10 @@ class Restorer:
         topical fit of each original in the document ``topic``, and the evidence of
         its ``absence`` from the document, if given); with ``limit``, only the
         best ``limit`` candidates of each phrase. None for a closed-class word on
-        its own ("the", "of") unless ``closed_class`` is set.
+        its own ("the", "of") unless ``closed_class`` is set. ``support`` maps a
+        substitution ``(seen, original)`` to the times the screen made it (a bonus
+        of ``support_boost`` times :func:`support_weight`), or to -1 for a rival
+        pair (:func:`rival_pairs`: a cost).
 
         The costs of all the sentence's candidates are added up as arrays, in
         the order :meth:`reference_arcs` adds each one's (the same floats)."""
@@ -975,8 +978,9 @@ class Restorer:
         alternatives: dict[tuple[int, int], tuple[tuple[str, ...], ...]] | None = None,
         term_rate: float = 0.0,
     ) -> list[tuple[_Sentence, Arc, float, dict[str, float]]]:
-        """Decode every sentence (those with words; built once per document); those starting at a token in ``unchanged`` are
-        skipped unless they contain a supported substitution. A ``screen`` pass
+        """Decode every sentence (those with words, built once per document); those
+        starting at a token in ``unchanged`` are skipped unless they contain a
+        supported substitution. A ``screen`` pass
         searches with ``screen_candidates`` and ``screen_beam``. Given an
         ``alternatives`` dict, each edit's runner-up originals go into it, keyed by
         (sentence's first token, the edit's slot): see :meth:`alternatives`.
