@@ -602,28 +602,37 @@ def test_first_pass_support_gives_a_phrase_rewritten_two_ways_one_rule() -> None
     assert first_pass_support(tie) == first_pass_support(tie[::-1])
 
 
-@pytest.mark.parametrize("one_rule", [True, False])
-def test_the_second_pass_is_supported_by_one_rule_per_phrase(monkeypatch: pytest.MonkeyPatch, one_rule: bool) -> None:
-    # the screen rewrote "folks" two ways: with the rule, the second pass's support holds
-    # the likelier original (found twice in effect), without it neither pair
+def _second_pass_support(monkeypatch: pytest.MonkeyPatch, config: RestoreConfig, text: str,
+                         edits: list[tuple[str, str, float]]) -> Counter[tuple[str, str]]:
+    """The support the second pass gets when the screen makes ``edits`` (seen, original,
+    confidence), one in each sentence of ``text`` in order (the screen is faked)."""
     from types import SimpleNamespace
 
-    doc = tokenize("The folks stood here. Other folks stood there. They all agreed.")
-    firsts = [first for first, _last in doc.sentences]
-    r = Restorer(replace(RestoreConfig(), one_rule=one_rule))
+    doc = tokenize(text)
+    r = Restorer(config)
     calls: list[object] = []
 
     def fake_pass(sentences: object, rho: float, support: object, *args: object, **kwargs: object) -> list[object]:
         calls.append(support)
         if len(calls) > 1:
             return []
-        return [(SimpleNamespace(first=firsts[0]), SimpleNamespace(seen="folks", i=1, words=("people",)), 0.9, {}),
-                (SimpleNamespace(first=firsts[1]), SimpleNamespace(seen="folks", i=1, words=("everybody",)), 0.6, {})]
+        return [(SimpleNamespace(first=first), SimpleNamespace(seen=seen, i=0, words=(original,)), conf, {})
+                for (first, _last), (seen, original, conf) in zip(doc.sentences, edits)]
 
     monkeypatch.setattr(r, "_pass", fake_pass)
-    r.proposals(doc)
+    assert r.proposals(doc) == []
     support = calls[1]
     assert isinstance(support, Counter)
+    return support
+
+
+@pytest.mark.parametrize("one_rule", [True, False])
+def test_the_second_pass_is_supported_by_one_rule_per_phrase(monkeypatch: pytest.MonkeyPatch, one_rule: bool) -> None:
+    # the screen rewrote "folks" two ways: with the rule, the second pass's support holds
+    # the likelier original (found twice in effect), without it neither pair
+    support = _second_pass_support(monkeypatch, replace(RestoreConfig(), one_rule=one_rule),
+                                   "The folks stood here. Other folks stood there. They all agreed.",
+                                   [("folks", "people", 0.9), ("folks", "everybody", 0.6)])
     assert (support[("folks", "people")] >= 2) is one_rule
     assert support[("folks", "everybody")] == 0
 
@@ -658,26 +667,11 @@ def test_support_weight_grows_with_the_log_of_the_count_up_to_twice() -> None:
 def test_support_is_graded_only_for_an_original_the_text_never_uses(monkeypatch: pytest.MonkeyPatch, graded: bool) -> None:
     # the screen made two pairs four times each; the text still writes "state" (the original
     # of one), never "security": only the other keeps its count (and so twice the boost)
-    from types import SimpleNamespace
-
-    doc = tokenize("Safety first. The country grew. Safety rules. The country and the state agreed. "
-                   "Safety again. The country won. Safety now. The country lost.")
-    firsts = [first for first, _last in doc.sentences]
-    r = Restorer(replace(RestoreConfig(), graded_support=graded))
-    calls: list[object] = []
-
-    def fake_pass(sentences: object, rho: float, support: object, *args: object, **kwargs: object) -> list[object]:
-        calls.append(support)
-        if len(calls) > 1:
-            return []
-        pairs = [("safety", "security"), ("country", "state")] * 4
-        return [(SimpleNamespace(first=f), SimpleNamespace(seen=seen, i=0, words=(original,)), 0.9, {})
-                for f, (seen, original) in zip(firsts, pairs)]
-
-    monkeypatch.setattr(r, "_pass", fake_pass)
-    r.proposals(doc)
-    support = calls[1]
-    assert isinstance(support, Counter)
+    support = _second_pass_support(
+        monkeypatch, replace(RestoreConfig(), graded_support=graded),
+        "Safety first. The country grew. Safety rules. The country and the state agreed. "
+        "Safety again. The country won. Safety now. The country lost.",
+        [("safety", "security", 0.9), ("country", "state", 0.9)] * 4)
     assert support[("safety", "security")] == (4 if graded else 2)
     assert support[("country", "state")] == 2
 
@@ -707,27 +701,13 @@ def test_support_rules_only_ever_add_to_a_pair_and_leave_each_original_one_phras
 def test_the_second_pass_charges_a_rival_pair(monkeypatch: pytest.MonkeyPatch, one_output: bool) -> None:
     # the screen restored two phrases to "foreign" twice each: with one output per original,
     # the less confident pair costs support_boost in the second pass (-1) instead of gaining it
-    from types import SimpleNamespace
-
-    doc = tokenize("Overseas help came. Exterior forces rose. Overseas aid came. Exterior powers rose.")
-    firsts = [first for first, _last in doc.sentences]
-    r = Restorer(replace(RestoreConfig(), one_output=one_output))
-    calls: list[object] = []
-
-    def fake_pass(sentences: object, rho: float, support: object, *args: object, **kwargs: object) -> list[object]:
-        calls.append(support)
-        if len(calls) > 1:
-            return []
-        return [(SimpleNamespace(first=f), SimpleNamespace(seen=seen, i=0, words=("foreign",)), conf, {})
-                for f, seen, conf in zip(firsts, ["overseas", "exterior", "overseas", "exterior"], [0.99, 0.9, 0.98, 0.9])]
-
-    monkeypatch.setattr(r, "_pass", fake_pass)
-    spans = r.proposals(doc)
-    support = calls[1]
-    assert isinstance(support, Counter)
+    support = _second_pass_support(
+        monkeypatch, replace(RestoreConfig(), one_output=one_output),
+        "Overseas help came. Exterior forces rose. Overseas aid came. Exterior powers rose.",
+        [("overseas", "foreign", 0.99), ("exterior", "foreign", 0.9), ("overseas", "foreign", 0.98),
+         ("exterior", "foreign", 0.9)])
     assert support[("overseas", "foreign")] == 2
     assert support[("exterior", "foreign")] == (-1 if one_output else 2)
-    assert spans == []
 
 
 @settings(max_examples=200, deadline=None)
