@@ -203,3 +203,47 @@ def test_term_rate_keeps_offsets_across_chunks(parts: list[tuple[str, list[str],
         restored = unspin.restore(text)
         spans = unspin.check(text).spans
     _assert_only_edits_change(text, restored, spans)
+
+
+LONE = "The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past."
+
+
+def test_assume_spun_restores_a_lone_spun_sentence_the_default_leaves() -> None:
+    # alone, the sentence's rate is pulled toward a clean text's and no edit reaches 0.5;
+    # taken to be spun, it is restored at the screen's prior rate and searched wider
+    plain = unspin.restore(LONE)
+    assumed = unspin.restore(LONE, assume_spun=True)
+    assert not plain.edits and plain.text == LONE
+    assert len(assumed.edits) >= 2
+    assert {e.text.lower(): e.suggestion.lower() for e in assumed.edits}.get("regulation") == "law"
+    pos, kept = 0, []
+    for e in assumed.edits:  # every character outside the edits is kept
+        assert LONE[e.start : e.end] == e.text
+        kept.append(LONE[pos : e.start])
+        pos = e.end
+    rest = assumed.text
+    for piece, e in zip(kept, assumed.edits):
+        assert rest.startswith(piece)
+        rest = rest[len(piece) + len(e.suggestion) :]
+    assert rest == LONE[pos:]
+
+
+def test_assume_spun_keeps_the_second_pass_at_the_prior_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin.restore import RestoreConfig, Restorer, assume_spun
+    from unspin.tokenize import tokenize
+
+    rates: dict[bool, list[float]] = {}
+    for assumed in (False, True):
+        config = assume_spun(RestoreConfig()) if assumed else RestoreConfig()
+        r = Restorer(config)
+        real = r._pass
+        seen = rates.setdefault(assumed, [])
+
+        def spy(sentences, rho, *args, _real=real, _seen=seen, **kwargs):  # type: ignore[no-untyped-def]
+            _seen.append(rho)
+            return _real(sentences, rho, *args, **kwargs)
+
+        monkeypatch.setattr(r, "_pass", spy)
+        r.proposals(tokenize(LONE))
+    prior = RestoreConfig().rho
+    assert rates[False][1] < prior <= rates[True][1]  # the second pass's rate

@@ -265,3 +265,21 @@ def test_the_report_names_close_calls_only_when_nothing_reaches_the_threshold(
     assert ("regulation -> law (0.30)" in shown.stdout) is (confidence == 0.3)
     as_json = json.loads(runner.invoke(app, ["check", "--json", "-"], input=text).stdout)
     assert [s["confidence"] for s in as_json["spans"]] == ([confidence] if confidence >= 0.5 else [])
+
+
+def test_assume_spun_is_passed_through_restore_and_compare(tmp_path: Path) -> None:
+    lone = "The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past."
+    original = tmp_path / "original.txt"
+    original.write_text("The law enforcement officers said that the military alliance came a year ago.", encoding="utf-8")
+    for extra in ([], ["--assume-spun"]):
+        restored = runner.invoke(app, ["restore", "--json", *extra, "-"], input=lone)
+        assert restored.exit_code == 0, restored.output
+        edits = json.loads(restored.stdout)["edits"]
+        compared = runner.invoke(app, ["compare", "--json", *extra, "-", str(original)], input=lone)
+        assert compared.exit_code == 0, compared.output
+        data = json.loads(compared.stdout)
+        assert len(data["edit_list"]) == len(edits)  # compare restores as restore does, option included
+        assert (len(edits) >= 2) is bool(extra)
+        if extra:
+            assert data["wer_after"] < data["wer_before"]
+    assert "--assume-spun" in runner.invoke(app, ["restore", "--help"]).stdout

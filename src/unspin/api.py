@@ -17,6 +17,7 @@ from .doc import WORD, Doc, Span
 from .errors import ConfigError, InputError
 from .lexicon import sources_mask
 from .restore import RestoreConfig, Restorer
+from .restore import assume_spun as _assuming_spun
 from .spin import Spinner, SpinResult
 from .tokenize import LINE_END, LINE_END_RE, tokenize
 from .topic import load_vectors
@@ -73,8 +74,8 @@ def _restorer(config: RestoreConfig) -> Restorer:
     return Restorer(config)
 
 
-def _config(scorer: str, adapt: bool, thesauri: str = "all") -> RestoreConfig:
-    base = RestoreConfig()
+def _config(scorer: str, adapt: bool, thesauri: str = "all", spun: bool = False) -> RestoreConfig:
+    base = _assuming_spun(RestoreConfig()) if spun else RestoreConfig()
     channel = replace(base.channel, sources=sources_mask(thesauri))
     if scorer.startswith("hf:"):
         # neural models rescore the n-gram decoder's suspicious spans
@@ -240,10 +241,15 @@ def restore(
     adapt: bool = True,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     thesauri: str = "all",
+    assume_spun: bool = False,
 ) -> Restoration:
     """Undo spinning: replace suspicious spans by their likely originals.
 
-    Every character outside the edited spans is kept as it was.
+    Every character outside the edited spans is kept as it was. With
+    ``assume_spun``, the text is taken to be spun (a suspected sentence or
+    paragraph): it is restored at a spinner's rate rather than pulled toward a
+    clean text's, which a short text otherwise is (see
+    :func:`unspin.restore.assume_spun`).
 
     Example:
         >>> restore("He mentioned it.").text.endswith("it.")
@@ -252,7 +258,8 @@ def restore(
     text = _validate(text)
     if not 0.0 <= min_confidence <= 1.0:
         raise ConfigError(f"min_confidence must be between 0 and 1, got {min_confidence}.")
-    edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt, thesauri)
+    edits, fps, _words, _f = _analyse(text, fingerprints, scorer, adapt, thesauri,
+                                      config=_config(scorer, adapt, thesauri, assume_spun))
     # a listed phrase whose list gives no usable original is flagged by check, not edited
     chosen = _merge([e for e in edits if e.confidence >= min_confidence],
                     [f for f in fps if f.confidence >= min_confidence and f.changes])

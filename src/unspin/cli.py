@@ -103,6 +103,12 @@ def _language_note(text: str, words: int | None = None) -> None:
                    "text, so this result says little.", err=True)
 
 
+AssumeSpun = typer.Option(
+    False, "--assume-spun",
+    help="Take the text to be spun (a sentence or paragraph you already suspect): restore it at a spinner's rate "
+         "instead of pulling a short text toward a clean one's. On a clean text it changes far more words.",
+)
+
 ExplainOpt = typer.Option(
     False, "--explain",
     help="Say why each span was flagged: the language model's gain, the channel, the thesauri linking the pair "
@@ -209,14 +215,17 @@ def restore(
     no_adapt: bool = NoAdapt,
     min_confidence: float = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", help="Apply only edits at least this sure."),
     explain: bool = typer.Option(False, "--explain", help="With --json: an \"evidence\" object per edit (why it was made)."),
+    assume_spun: bool = AssumeSpun,
 ) -> None:
     """Print the text with spun phrases replaced by their likely originals.
 
-    Example: unspin restore article.txt > restored.txt ; unspin restore --json --explain article.txt
+    Example: unspin restore article.txt > restored.txt ; unspin restore --json --explain article.txt ;
+    echo "The regulation enforcement officers got here." | unspin restore --assume-spun -
     """
     text = _read(file)
     result = api.restore(
-        text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence
+        text, fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt, min_confidence=min_confidence,
+        assume_spun=assume_spun,
     )
     _language_note(text)
     if as_json:
@@ -269,6 +278,7 @@ def compare(
     no_adapt: bool = NoAdapt,
     min_confidence: float = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence",
                                          help="Apply only edits at least this sure (as restore does)."),
+    assume_spun: bool = AssumeSpun,
 ) -> None:
     """Measure the restoration of a spun text whose original you have.
 
@@ -297,7 +307,7 @@ def compare(
         task = bar.add_task("compare", total=len(todo))
         result = compare_many(todo, progress=lambda done: bar.update(task, completed=done),
                               fingerprints=not no_fingerprints, scorer=scorer, adapt=not no_adapt,
-                              min_confidence=min_confidence)
+                              min_confidence=min_confidence, assume_spun=assume_spun)
     if len(todo) == 1:
         _language_note(todo[0][0])
     if as_json:

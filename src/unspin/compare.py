@@ -187,6 +187,7 @@ def compare(
     adapt: bool = True,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     thesauri: str = "all",
+    assume_spun: bool = False,
 ) -> Comparison:
     """Restore ``spun`` (as :func:`unspin.restore` does, with the same options) and
     score the restoration against ``original``. See the module's description."""
@@ -194,7 +195,7 @@ def compare(
     if not original.strip():
         raise InputError("The original is empty: give the text the spun text was made from.")
     result = restore(spun, fingerprints=fingerprints, scorer=scorer, adapt=adapt,
-                     min_confidence=min_confidence, thesauri=thesauri)
+                     min_confidence=min_confidence, thesauri=thesauri, assume_spun=assume_spun)
     return judge(spun, original, result)
 
 

@@ -25,7 +25,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
@@ -66,6 +66,7 @@ __all__ = [
     "RestoreConfig",
     "Restorer",
     "apply_case",
+    "assume_spun",
     "brute_force_decode",
     "load_edit_model",
     "opens_clause",
@@ -310,6 +311,25 @@ class RestoreConfig:
     topic_weight: float = 2.0
     topic_min_words: int = 20
     channel: ChannelConfig = field(default_factory=ChannelConfig)
+
+
+def assume_spun(config: RestoreConfig) -> RestoreConfig:
+    """``config`` for a text the user already knows (or suspects) was spun: a pasted
+    sentence or paragraph a reader wants restored.
+
+    The document-level pass otherwise pulls a short text's rate toward a clean
+    text's (a lone spun sentence is judged at about 0.04 and its edits stay under
+    0.5); here the rate never falls below the screen's prior (``rho``, 0.12), and
+    such short texts are searched wider (beam 32, margin 8; the screen's beam 16),
+    so "regulation enforcement" finds "law" rather than the channel-cheaper "rule".
+    On 300 dev sentences of 15-40 words spun 30%, each restored alone: errors
+    removed 43.6 -> 54.1% (WordNet dictionary style, default restorer) and 10.5
+    -> 14.3% (random style, Moby restorer). The price, if the text was clean after
+    all: 2.6-3.0% of its words changed instead of 0.1-0.2%. A floor of 0.2 did no
+    better (54.1%, 10.6%) and changed 4.1-4.4% of clean words.
+    """
+    return replace(config, rho_floor=max(config.rho_floor, config.rho), beam=max(config.beam, 32),
+                   beam_margin=max(config.beam_margin, 8.0), screen_beam=max(config.screen_beam, 16))
 
 
 class Arc(NamedTuple):
