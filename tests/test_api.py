@@ -23,6 +23,8 @@ def test_check_and_restore_never_raise_on_unicode(text: str) -> None:
     for s in report.spans:
         assert text[s.start : s.end] == s.text
     unspin.restore(text)
+    for e in unspin.restore(text, assume_spun=True).edits:  # the bolder setting keeps the offsets too
+        assert text[e.start : e.end] == e.text
 
 
 @settings(max_examples=30, deadline=None)
