@@ -117,6 +117,20 @@ def test_a_text_with_nothing_over_the_threshold_names_its_closest_calls(page: An
     assert page.locator("#doc mark.sp").count() == 0
 
 
+def test_a_suspected_passage_is_restored_at_a_spinner_s_rate(page: Any) -> None:
+    # ticked, the highlights and the restored text are restore's with assume_spun; the verdict stays check's
+    lone = "The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past."
+    assumed = api.restore(lone, assume_spun=True)
+    assert len(assumed.edits) >= 2
+    page.check("#assume-spun")
+    check(page, lone)
+    assert page.text_content("#verdict") == api.check(lone).verdict
+    assert page.locator("#doc mark.sp").count() == len(assumed.edits)
+    assert "closest calls" not in page.text_content("#stats")
+    page.click("#show-restored")
+    assert page.text_content("#doc") == assumed.text
+
+
 def test_substitutions_table_counts_each_distinct_rewrite(page: Any) -> None:
     import collections
 

@@ -80,6 +80,17 @@ def test_check_passes_options(client: TestClient) -> None:
     assert data == api.check(SPUN, fingerprints=False, min_confidence=0.99).to_dict()
 
 
+def test_restore_and_compare_pass_assume_spun(client: TestClient) -> None:
+    lone = "The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past."
+    original = "The law enforcement officers said that the military alliance came a year ago."
+    for assumed in (False, True):
+        data = client.post("/api/restore", json={"text": lone, "assume_spun": assumed}).json()
+        assert data == api.restore(lone, assume_spun=assumed).to_dict()
+        compared = client.post("/api/compare", json={"spun": lone, "original": original, "assume_spun": assumed}).json()
+        assert compared["restored_text"] == data["text"]
+        assert (len(data["edits"]) >= 2) is assumed
+
+
 def test_restore_mirrors_the_python_api(client: TestClient) -> None:
     data = client.post("/api/restore", json={"text": SPUN}).json()
     assert data == api.restore(SPUN).to_dict()
@@ -122,6 +133,8 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
                                     "/api/health"}
     check_in = schema["components"]["schemas"]["CheckRequest"]["properties"]
     assert set(check_in) == {"text", "fingerprints", "min_confidence", "explain"}
+    restore_in = schema["components"]["schemas"]["RestoreRequest"]["properties"]
+    assert set(restore_in) == {*check_in, "assume_spun"}
     assert "413" in schema["paths"]["/api/check"]["post"]["responses"]
 
 

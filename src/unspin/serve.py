@@ -4,8 +4,9 @@ The HTTP API mirrors the Python API one to one and returns the same span
 objects as the CLI's ``--json``::
 
     POST /api/check    {"text", "fingerprints", "min_confidence", "explain"} -> Report.to_dict()
-    POST /api/restore  {"text", "fingerprints", "min_confidence", "explain"} -> Restoration.to_dict()
-    POST /api/compare  {"spun", "original", "fingerprints", "min_confidence", "start", "end"} -> Comparison.to_dict()
+    POST /api/restore  {"text", "fingerprints", "min_confidence", "explain", "assume_spun"} -> Restoration.to_dict()
+    POST /api/compare  {"spun", "original", "fingerprints", "min_confidence", "assume_spun", "start", "end"}
+                       -> Comparison.to_dict()
     POST /api/trace    {"text", "top"} -> {"matches": [...]}   (needs --index)
     POST /api/text     {"name", "data": base64 bytes} -> {"text", "note"}  (a dropped PDF's text)
     GET  /api/health   -> {"status": "ok", ...}
@@ -146,6 +147,12 @@ class CheckRequest(BaseModel):
     explain: bool = Field(False, description="Give each span its evidence (why it was flagged).")
 
 
+class RestoreRequest(CheckRequest):
+    assume_spun: bool = Field(False, description="Take the text to be spun (a passage the user already suspects): "
+                                                 "restore it at a spinner's rate instead of pulling a short text "
+                                                 "toward a clean one's (unspin.restore's assume_spun).")
+
+
 class TextRequest(BaseModel):
     name: str = Field("the file", max_length=300, description="The file's name, for messages.")
     data: str = Field(description="The file's bytes, base64-encoded: a PDF, or UTF-8 / UTF-16 text.")
@@ -202,6 +209,7 @@ class CompareRequest(BaseModel):
     fingerprints: bool = Field(True, description="Also restore known tortured phrases.")
     min_confidence: float = Field(api.DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0,
                                   description="Apply only edits at least this sure.")
+    assume_spun: bool = Field(False, description="Restore as /api/restore does with assume_spun.")
     start: int | None = Field(None, ge=0, description="With end: judge only spun[start:end] (a traced passage), "
                                                       "whose original is `original`, with the whole spun text "
                                                       "restored as /api/restore restores it.")
@@ -514,10 +522,11 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
     async def crash(_request: Request, exc: Exception) -> JSONResponse:
         return _error(500, f"Internal error ({type(exc).__name__}). Please report it with the text that caused it.")
 
-    async def mirror(fn: Callable[..., api.Report | api.Restoration], req: CheckRequest) -> dict[str, Any]:
+    async def mirror(fn: Callable[..., api.Report | api.Restoration], req: CheckRequest,
+                     **options: Any) -> dict[str, Any]:
         text = _unicode_text(req.text)
         result = await workers.run(lambda: fn(text, fingerprints=req.fingerprints,
-                                              min_confidence=req.min_confidence))
+                                              min_confidence=req.min_confidence, **options))
         return result.to_dict(req.explain)
 
     @app.post("/api/check", response_model=CheckOut, response_model_exclude_unset=True, responses=_ERRORS, tags=["api"])
@@ -526,9 +535,9 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
         return await mirror(api.check, req)
 
     @app.post("/api/restore", response_model=RestoreOut, response_model_exclude_unset=True, responses=_ERRORS, tags=["api"])
-    async def restore(req: CheckRequest) -> dict[str, Any]:
+    async def restore(req: RestoreRequest) -> dict[str, Any]:
         """Replace spun phrases by their likely originals (``unspin.restore``)."""
-        return await mirror(api.restore, req)
+        return await mirror(api.restore, req, assume_spun=req.assume_spun)
 
     @app.post("/api/compare", response_model=CompareOut, response_model_exclude_unset=True, responses=_ERRORS,
               tags=["api"])
@@ -537,14 +546,13 @@ def create_app(config: ServeConfig = ServeConfig(), index: TraceIndex | None = N
         spun, original = _unicode_text(req.spun), _unicode_text(req.original)
         if (req.start is None) != (req.end is None):
             raise InputError("Give both start and end (a passage of the spun text), or neither.")
-        fingerprints, min_confidence = req.fingerprints, req.min_confidence
+        options: dict[str, Any] = {"fingerprints": req.fingerprints, "min_confidence": req.min_confidence,
+                                   "assume_spun": req.assume_spun}
         if req.start is not None and req.end is not None:  # a passage, judged with the whole text restored
             passages = [(req.start, req.end, original)]
-            result = await workers.run(lambda: compare_passages(spun, passages, fingerprints=fingerprints,
-                                                                min_confidence=min_confidence))
+            result = await workers.run(lambda: compare_passages(spun, passages, **options))
         else:
-            result = await workers.run(lambda: compare_texts(spun, original, fingerprints=fingerprints,
-                                                             min_confidence=min_confidence))
+            result = await workers.run(lambda: compare_texts(spun, original, **options))
         return result.to_dict()
 
     @app.post("/api/text", response_model=TextOut, responses=_ERRORS, tags=["api"])

@@ -376,15 +376,19 @@
         ? post("/api/trace", { text, top: 5 }).catch(() => ({ matches: [] }))
         : Promise.resolve({ matches: [] });
       const original = $("original").value;
+      // a passage the user already suspects: restored (and compared) at a spinner's rate; the
+      // verdict stays the calibrated check's
+      const assumeSpun = $("assume-spun").checked;
       const compared = original.trim()
-        ? post("/api/compare", { spun: text, original, fingerprints: true })
+        ? post("/api/compare", { spun: text, original, fingerprints: true, assume_spun: assumeSpun })
         : Promise.resolve(null);
       const threshold = state.health ? state.health.min_confidence : 0.5;
       const [wide, restoration, trace, comparison] = await Promise.all([
-        post("/api/check", { ...body, min_confidence: Math.min(threshold, CLOSE_CALL) }), post("/api/restore", body),
-        traced, compared,
+        post("/api/check", { ...body, min_confidence: Math.min(threshold, CLOSE_CALL) }),
+        post("/api/restore", { ...body, assume_spun: assumeSpun }), traced, compared,
       ]);
-      const report = { ...wide, spans: wide.spans.filter((s) => s.confidence >= threshold) };
+      // ticked, the highlighted phrases are the edits the bolder restoration makes
+      const report = { ...wide, spans: assumeSpun ? restoration.edits : wide.spans.filter((s) => s.confidence >= threshold) };
       state.close = wide.spans
         .filter((s) => s.confidence < threshold && s.suggestion.toLowerCase() !== s.text.toLowerCase())
         .sort((a, b) => b.confidence - a.confidence).slice(0, 5);
