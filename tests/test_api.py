@@ -23,8 +23,7 @@ def test_check_and_restore_never_raise_on_unicode(text: str) -> None:
     for s in report.spans:
         assert text[s.start : s.end] == s.text
     unspin.restore(text)
-    for e in unspin.restore(text, assume_spun=True).edits:  # the bolder setting keeps the offsets too
-        assert text[e.start : e.end] == e.text
+    _assert_only_edits_change(text, unspin.restore(text, assume_spun=True), ())  # the bolder setting keeps them too
 
 
 @settings(max_examples=30, deadline=None)
@@ -218,16 +217,7 @@ def test_assume_spun_restores_a_lone_spun_sentence_the_default_leaves() -> None:
     assert not plain.edits and plain.text == LONE
     assert len(assumed.edits) >= 2
     assert {e.text.lower(): e.suggestion.lower() for e in assumed.edits}.get("regulation") == "law"
-    pos, kept = 0, []
-    for e in assumed.edits:  # every character outside the edits is kept
-        assert LONE[e.start : e.end] == e.text
-        kept.append(LONE[pos : e.start])
-        pos = e.end
-    rest = assumed.text
-    for piece, e in zip(kept, assumed.edits):
-        assert rest.startswith(piece)
-        rest = rest[len(piece) + len(e.suggestion) :]
-    assert rest == LONE[pos:]
+    _assert_only_edits_change(LONE, assumed, ())  # every character outside the edits is kept
 
 
 def test_assume_spun_keeps_the_second_pass_at_the_prior_rate(monkeypatch: pytest.MonkeyPatch) -> None:
