@@ -257,3 +257,45 @@ def test_context_tables_of_the_shipped_news_model_equal_the_set_version() -> Non
     for bow, longer in ((news._bow2, news._p3[0]), (news._bow1, news._p2[0])):
         got, want = native._contexts(bow, longer, news._bits), native.reference_contexts(bow, longer, news._bits)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]) and len(got[0]) > 1000
+
+
+# sentences whose lattices hold arcs moved onto "a"/"an" (an original that needs the other
+# article or has its own determiner), a capitalised name's dropped originals and phrases
+_LATTICE_TEXTS = [
+    "He made an enormous mistake and a huge error in a few hours.",
+    "An unusual officer saw a eminent Chinese language Overseas Minister at an occasion.",
+    "The Big Board fell as a key regulation enforcement agency gave an update on a lot of costs.",
+]
+
+
+@pytest.mark.parametrize("text", _LATTICE_TEXTS)
+def test_the_search_reads_the_lattice_as_decode_reads_its_arcs(text: str) -> None:
+    from unspin.restore import _Sentence
+
+    r = _restorer()
+    doc = tokenize(text)
+    for first, last in doc.sentences:
+        sent = _Sentence(doc, first, last)
+        for rho, limit, width in ((0.3, 0, 8), (0.12, 12, 6), (0.05, 4, 2)):
+            lattice = r.lattice(sent, rho, None, limit=limit)
+            assert r.search(sent, lattice, rho, width) == r.decode(sent, lattice.arcs(), rho, width)
+    if text.startswith("He made"):
+        assert r.lattice(_Sentence(doc, *doc.sentences[0]), 0.3, None).moved.any()  # the test meets moved arcs
+
+
+def test_the_search_deals_phrase_ids_afresh_when_the_id_space_fills(monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin.restore import _Sentence
+
+    r = Restorer(replace(RestoreConfig(), native_min_words=0))
+    r.native = r._use_native(tokenize("Start."))
+    assert r.native is not None
+    doc = tokenize(_LATTICE_TEXTS[0])
+    sent = _Sentence(doc, *doc.sentences[0])
+    lattice = r.lattice(sent, 0.3, None)
+    expected = r.decode(sent, lattice.arcs(), 0.3)
+    assert r.search(sent, lattice, 0.3) == expected  # the phrases keep their ids
+    generation = r.native.generation
+    monkeypatch.setattr(native, "_MAX_WORDS", len(r.native._ids) + 8)  # every search now overflows
+    assert r.search(sent, lattice, 0.3) == expected
+    assert r.search(sent, lattice, 0.3) == expected
+    assert r.native.generation >= generation + 2

@@ -366,14 +366,15 @@ def test_screening_pass_searches_narrower_and_the_second_pass_in_full(
     assert 0 < cfg.screen_candidates < cfg.channel.max_candidates and 0 < cfg.screen_beam < cfg.beam
     calls: list[tuple[int, int]] = []  # (pass, beam width asked for)
     limits: list[int] = []
-    decode, arcs = r.decode, r.arcs
+    search, lattice = r.search, r.lattice
 
-    def spy_decode(sent: _Sentence, a: list[list[restore.Arc]], rho: float, width: int = 0) -> object:
+    def spy_search(sent: _Sentence, lat: restore._Lattice, rho: float, width: int = 0) -> object:
         calls.append((passes[0], width))
-        return decode(sent, a, rho, width)
+        return search(sent, lat, rho, width)
 
-    def spy_arcs(*args: object, **kw: object) -> list[list[restore.Arc]]:
-        out = arcs(*args, **kw)  # type: ignore[arg-type]
+    def spy_lattice(*args: object, **kw: object) -> restore._Lattice:
+        got = lattice(*args, **kw)  # type: ignore[arg-type]
+        out = got.arcs()
         limit = args[4] if len(args) > 4 else kw.get("limit", 0)
         limits.append(int(limit))  # type: ignore[call-overload]
         if limit:  # at most the best ``limit`` candidates of each phrase (before article agreement)
@@ -381,7 +382,7 @@ def test_screening_pass_searches_narrower_and_the_second_pass_in_full(
                 for length in {a.length for a in slot}:
                     plain = [a for a in slot if a.length == length and not a.seen.startswith(("a ", "an "))]
                     assert len({a.words for a in plain}) <= int(limit)  # type: ignore[call-overload]
-        return out
+        return got
 
     passes = [0]
     pass_ = r._pass
@@ -390,8 +391,8 @@ def test_screening_pass_searches_narrower_and_the_second_pass_in_full(
         passes[0] += 1
         return pass_(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(r, "decode", spy_decode)
-    monkeypatch.setattr(r, "arcs", spy_arcs)
+    monkeypatch.setattr(r, "search", spy_search)
+    monkeypatch.setattr(r, "lattice", spy_lattice)
     monkeypatch.setattr(r, "_pass", spy_pass)
     text = unspin.spin(clean_texts[0], rate=0.3, seed=1, thesaurus="moby").text
     r.proposals(tokenize(text))
@@ -401,7 +402,7 @@ def test_screening_pass_searches_narrower_and_the_second_pass_in_full(
     # without adaptation the one pass is the final one: a full search
     calls.clear()
     one = Restorer(replace(cfg, adapt=False))
-    monkeypatch.setattr(one, "decode", spy_decode)
+    monkeypatch.setattr(one, "search", spy_search)
     passes[0] = 1
     one.proposals(tokenize(text))
     assert calls and {w for _p, w in calls} == {0}
@@ -845,14 +846,14 @@ def test_absence_adds_its_weighted_bonus_to_each_absent_original(restorer: Resto
 def test_absence_counts_in_the_second_pass_only(weight: float, monkeypatch: pytest.MonkeyPatch) -> None:
     r = Restorer(RestoreConfig(absence_weight=weight))
     calls: list[tuple[int, bool]] = []
-    real = Restorer.arcs
+    real = Restorer.lattice
 
     def spy(self: Restorer, sent: _Sentence, rho: float, support: object, topic: object = None, limit: int = 0,
             absence: object = None) -> object:
         calls.append((limit, absence is not None))
         return real(self, sent, rho, support, topic, limit, absence)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Restorer, "arcs", spy)
+    monkeypatch.setattr(Restorer, "lattice", spy)
     text = ("The regulation enforcement officers mentioned that the navy alliance got here 12 months in the past. "
             "The officers mentioned it again, and the navy alliance mentioned nothing.")
     spans = r(tokenize(text))

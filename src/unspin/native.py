@@ -99,6 +99,9 @@ class NativeLM:
         self._term_last = frozenset(term[-1] for term in terms) if bonus else frozenset()
         self._lock = threading.RLock()
         self._news_tables: tuple[tuple[Any, Any], ...] | None = None
+        # bumped each time the ids are dealt afresh: ids kept elsewhere (a phrase's
+        # candidates, Restorer._native_ids) hold only while it is unchanged
+        self.generation = 0
         self._reset()
 
     @classmethod
@@ -124,6 +127,7 @@ class NativeLM:
             return None
 
     def _reset(self) -> None:
+        self.generation += 1
         self._ids: dict[str, int] = {}
         cap = 4096
         self._cmu_wid = np.full(cap, -1, dtype=np.int32)
@@ -185,14 +189,26 @@ class NativeLM:
         keep the GIL, so two never run at once.)
         """
         with self._lock:
-            if len(self._ids) + len(words) >= _MAX_WORDS:
-                self._reset()
-            found = list(map(self._ids.get, words))
-            try:  # most sentences hold no new word: one pass in C each way
-                ids = np.fromiter(found, dtype=np.int64, count=len(found))
-            except TypeError:  # None: a word seen for the first time
-                ids = np.array([i if i is not None else self.word_id(w) for i, w in zip(found, words)], dtype=np.int64)
-            return ids, self.tables()
+            self.make_room(len(words))
+            return self.ids_held(words), self.tables()
+
+    def ids_held(self, words: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Ids of ``words``, for a caller that holds ``lock`` and made room (:meth:`make_room`)."""
+        found = list(map(self._ids.get, words))
+        try:  # most sentences hold no new word: one pass in C each way
+            return np.fromiter(found, dtype=np.int64, count=len(found))
+        except TypeError:  # None: a word seen for the first time
+            return np.array([i if i is not None else self.word_id(w) for i, w in zip(found, words)], dtype=np.int64)
+
+    def make_room(self, words: int) -> None:
+        """Deal the ids afresh if up to ``words`` new words might not fit; call under ``lock``."""
+        if len(self._ids) + words >= _MAX_WORDS:
+            self._reset()
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held while ids are dealt and the tables taken (see :meth:`encode`)."""
+        return self._lock
 
     def _grow(self) -> None:
         n = 2 * len(self._cmu_wid)

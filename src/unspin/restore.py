@@ -95,6 +95,83 @@ class _Options(NamedTuple):
     topic_ids: npt.NDArray[np.int32]
     topic_upto: tuple[int, ...]
     topic_counts: bytes
+    # [the article each candidate takes after "a"/"an" (``_AN`` or ``_A``), or ``_OWN_DETERMINER``
+    # for one that starts with its own ("a lot", "some")], filled on first use (see ``_articles``)
+    articles_memo: list[npt.NDArray[np.int8] | None]
+    # how many words the first k candidates have (k = 0 ... n), and their ids for the compiled
+    # search, one after another (filled on first use)
+    word_upto: npt.NDArray[np.int64]
+    native_ids: _NativeIds
+
+
+@dataclass(slots=True)
+class _NativeIds:
+    """Word ids of a phrase's candidates, valid for one compiled scorer while its ids are
+    not dealt afresh (``NativeLM.generation``)."""
+
+    owner: object = None
+    generation: int = -1
+    ids: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+_A, _AN, _OWN_DETERMINER = 0, 1, 2
+
+
+def _articles(options: _Options) -> npt.NDArray[np.int8]:
+    """The article each candidate takes after "a"/"an" (see ``_Options.articles_memo``)."""
+    memo = options.articles_memo
+    got = memo[0]
+    if got is None:
+        got = np.array([_OWN_DETERMINER if ws[0] in _DETERMINERS else _AN if indefinite_article(ws[0]) == "an" else _A
+                        for ws in options.words], dtype=np.int8)
+        memo[0] = got
+    return got
+
+
+class _Lattice(NamedTuple):
+    """A sentence's arcs as columns, in the order :meth:`Restorer.arcs` lists them
+    (slot by slot): what the compiled search reads. Arc ``k`` is candidate
+    ``cand[k]`` of phrase ``found[phrase[k]]``, moved onto the article before it
+    if ``moved[k]`` (see ``Restorer._agree_articles``); :meth:`arc` makes it."""
+
+    found: list[_Phrase]
+    starts: npt.NDArray[np.int64]  # the arcs at slot p: starts[p]:starts[p + 1]
+    length: npt.NDArray[np.int64]  # slots each replaces
+    cost: npt.NDArray[np.float64]
+    phrase: npt.NDArray[np.int64]
+    cand: npt.NDArray[np.int64]
+    moved: npt.NDArray[np.bool_]
+    sent_words: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return len(self.cost) == 0
+
+    def arc(self, k: int) -> Arc:
+        i, length, seen, options, capital, _cc, _alias = self.found[int(self.phrase[k])]
+        m = int(self.cand[k])
+        words = options.words[m]
+        if self.moved[k]:
+            article = self.sent_words[i - 1]
+            takes = _articles(options)[m]
+            if takes != _OWN_DETERMINER:
+                words = ("an" if takes == _AN else "a", *words)
+            i, length, seen = i - 1, length + 1, f"{article} {seen}"
+        return Arc(i, length, words, float(self.cost[k]), seen, options.candidates[m], options.zipf, capital)
+
+    def slot(self, p: int) -> list[Arc]:
+        """The arcs starting at slot ``p``."""
+        return [self.arc(k) for k in range(int(self.starts[p]), int(self.starts[p + 1]))]
+
+    def arcs(self) -> list[list[Arc]]:
+        """Every slot's arcs (``Restorer.arcs``)."""
+        return [self.slot(p) for p in range(len(self.starts) - 1)]
+
+
+def _empty_lattice(found: list[_Phrase], n: int, words: list[str]) -> _Lattice:
+    none = np.zeros(0, dtype=np.int64)
+    return _Lattice(found, np.zeros(n + 1, dtype=np.int64), none, np.zeros(0), none, none, np.zeros(0, dtype=np.bool_),
+                    words)
 
 
 class _Alias(NamedTuple):
@@ -524,32 +601,89 @@ class Restorer:
         pair (:func:`rival_pairs`: a cost).
 
         The costs of all the sentence's candidates are added up as arrays, in
-        the order :meth:`reference_arcs` adds each one's (the same floats)."""
-        out: list[list[Arc]] = [[] for _ in sent.tokens]
+        the order :meth:`reference_arcs` adds each one's (the same floats).
+        Built from :meth:`lattice`, which the search reads."""
+        return self.lattice(sent, rho, support, topic, limit, absence).arcs()
+
+    def lattice(
+        self, sent: _Sentence, rho: float, support: Counter[tuple[str, str]] | None,
+        topic: DocumentTopic | None = None, limit: int = 0, absence: DocumentWords | None = None,
+    ) -> _Lattice:
+        """The arcs of :meth:`arcs` as columns (no ``Arc`` made: a sentence has hundreds)."""
         if sent.phrases is not None and sent.phrases[0] is self:
             found = sent.phrases[1]
         else:  # the same in both passes: listed once per sentence (and restorer)
             found = list(self._phrases(sent))
             sent.phrases = (self, found)
+        n = len(sent.tokens)
         if not found:
-            return out
+            return _empty_lattice(found, n, sent.words)
         bonuses = absence.bonuses if absence is not None and self.config.absence_weight else None
         # candidates come best first: a phrase keeps its best ``limit``
         kept = [min(limit, len(f[3].candidates)) if limit else len(f[3].candidates) for f in found]
-        costs = self._costs(found, kept, math.log10(rho), support, topic, bonuses).tolist()
-        new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__: thousands per sentence
-        at = 0
-        for (i, length, seen, options, capital, _cost, alias), k in zip(found, kept):
-            seen_zipf, words_of, cands = options.zipf, options.words, options.candidates
-            slot = out[i]
-            for words, cost, cand in zip(words_of[:k], costs[at : at + k], cands[:k]):
-                if alias is not None and alias.drops(words):
-                    continue
-                slot.append(new_arc(Arc, (i, length, words, cost, seen, cand, seen_zipf, capital)))
-            at += k
+        cost = self._costs(found, kept, math.log10(rho), support, topic, bonuses)
+        counts = np.array(kept, dtype=np.int64)
+        phrase = np.repeat(np.arange(len(found), dtype=np.int64), counts)
+        first = np.zeros(len(found), dtype=np.int64)
+        np.cumsum(counts[:-1], out=first[1:])
+        cand = np.arange(len(cost), dtype=np.int64) - np.repeat(first, counts)
+        slot_of = np.array([f[0] for f in found], dtype=np.int64)
+        length_of = np.array([f[1] for f in found], dtype=np.int64)
+        if any(f[6] is not None for f in found):  # a capitalised name: drop the originals it cannot have come from
+            keep = np.ones(len(cost), dtype=np.bool_)
+            for p, (f, k) in enumerate(zip(found, kept)):
+                alias = f[6]
+                if alias is not None:
+                    for m, words in enumerate(f[3].words[:k]):
+                        if alias.drops(words):
+                            keep[first[p] + m] = False
+            phrase, cand, cost = phrase[keep], cand[keep], cost[keep]
+        slot = slot_of[phrase]
+        length = length_of[phrase]
+        moved = np.zeros(len(cost), dtype=np.bool_)
+        # found lists phrases left to right: the arcs are in slot order already
+        starts = np.searchsorted(slot, np.arange(n + 1, dtype=np.int64), side="left")
         if self.config.article_agreement:
-            self._agree_articles(sent, out)
-        return out
+            agreed = self._agree_columns(sent, found, starts, phrase, cand)
+            if agreed is not None:
+                order, starts = agreed
+                moved_at = order >= len(cost)
+                order = np.where(moved_at, order - len(cost), order)
+                phrase, cand, cost = phrase[order], cand[order], cost[order]
+                length = length[order] + moved_at
+                moved = moved_at
+        return _Lattice(found, starts, length, cost, phrase, cand, moved, sent.words)
+
+    @staticmethod
+    def _agree_columns(
+        sent: _Sentence, found: list[_Phrase], starts: npt.NDArray[np.int64],
+        phrase: npt.NDArray[np.int64], cand: npt.NDArray[np.int64],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+        """:meth:`_agree_articles` on a lattice's columns: the new order of the arcs (an arc
+        moved onto the article as ``m + k`` for arc ``k`` of ``m``) and the slots' new starts;
+        ``None`` if no arc moves."""
+        words, joined = sent.words, sent.joined
+        n = len(starts) - 1
+        slots: list[npt.NDArray[np.int64]] | None = None
+        m = len(phrase)
+        for i in range(n - 1):
+            article = words[i]
+            if article not in ("a", "an") or not joined[i] or starts[i + 1] == starts[i + 2]:
+                continue
+            if slots is None:
+                slots = [np.arange(starts[p], starts[p + 1], dtype=np.int64) for p in range(n)]
+            idx = slots[i + 1]
+            if not len(idx):
+                continue
+            takes = np.fromiter((_articles(found[phrase[k]][3])[cand[k]] for k in idx), dtype=np.int8, count=len(idx))
+            moves = takes != (_AN if article == "an" else _A)
+            slots[i] = np.concatenate([slots[i], idx[moves] + m])
+            slots[i + 1] = idx[~moves]
+        if slots is None:
+            return None
+        new_starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in slots], out=new_starts[1:])
+        return np.concatenate(slots), new_starts
 
     def _phrases(self, sent: _Sentence) -> Iterator[_Phrase]:
         """Each span of the sentence with candidates, left to right and shortest first:
@@ -739,10 +873,13 @@ class Restorer:
             if cfg.topic_weight:
                 vectors = load_vectors()
                 ids = [vectors.content_ids(o) for o in [*originals, seen]]
+            words = tuple(tuple(o.split(" ")) for o in originals)
             out = _Options(
-                seen_zipf, tuple(tuple(o.split(" ")) for o in originals), np.array(bases, dtype=np.float64), cands,
+                seen_zipf, words, np.array(bases, dtype=np.float64), cands,
                 np.array(list(itertools.chain.from_iterable(ids)), dtype=np.int32),
                 tuple(itertools.accumulate(map(len, ids[:-1]), initial=0)), bytes(map(len, ids[:-1])),
+                [None], np.array(list(itertools.accumulate(map(len, words), initial=0)), dtype=np.int64),
+                _NativeIds(),
             )
         if len(self._options_memo) > 500_000:
             self._options_memo.clear()
@@ -791,6 +928,73 @@ class Restorer:
             ids[n:-2], math.log10(1.0 - rho), width, self.config.beam_margin, int(ids[-2]), int(ids[-1]), tables,
         )
         return [flat[k] for k in picked.tolist()], float(score)
+
+    def search(self, sent: _Sentence, lattice: _Lattice, rho: float, width: int = 0) -> tuple[list[Arc], float]:
+        """:meth:`decode` of ``lattice``'s arcs (the same edits and score), reading its
+        columns directly when the search is compiled."""
+        width = width or self.config.beam
+        nat = self.native
+        if nat is None or len(sent.words) >= _MAX_NATIVE_WORDS:
+            return self.decode_python(sent, lattice.arcs(), rho, width)
+        from .native import decode as native_decode
+
+        ids, words, wbeg, wn, tables = self._native_columns(nat, sent, lattice)
+        n = len(sent.words)
+        picked, score = native_decode(
+            ids[:n], lattice.starts, lattice.length, lattice.cost, wbeg, wn, words, math.log10(1.0 - rho), width,
+            self.config.beam_margin, int(ids[n]), int(ids[n + 1]), tables,
+        )
+        return [lattice.arc(k) for k in picked.tolist()], float(score)
+
+    @staticmethod
+    def _native_columns(
+        nat: NativeLM, sent: _Sentence, lattice: _Lattice
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], tuple[object, ...]]:
+        """The ids of the sentence's words (then BOS, EOS), of every arc's words one after
+        another, where each arc's start and how many, and the tables they index. A
+        phrase's candidates keep their ids (``_Options.native_ids``) until the ids are
+        dealt afresh."""
+        found = lattice.found
+        options = [f[3] for f in found]
+        with nat.lock:
+            generation = nat.generation
+            fresh = [o for o in options if o.native_ids.owner is not nat or o.native_ids.generation != generation]
+            nat.make_room(len(sent.words) + 4 + sum(int(o.word_upto[-1]) for o in fresh))
+            if nat.generation != generation:  # the ids were dealt afresh: every phrase's
+                generation, fresh = nat.generation, options
+            for o in fresh:
+                held = o.native_ids
+                held.ids = nat.ids_held([w for ws in o.words for w in ws])
+                held.owner, held.generation = nat, generation
+            ids = nat.ids_held([*sent.words, BOS, EOS, "a", "an"])
+            tables = nat.tables()
+        parts = [o.native_ids.ids for o in options]
+        words = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        # phrase p's words start at base[p]; its candidate m's at base[p] + word_upto[m]
+        base = np.zeros(len(options), dtype=np.int64)
+        if len(options) > 1:
+            np.cumsum([len(x) for x in parts[:-1]], out=base[1:])
+        upto = np.concatenate([o.word_upto for o in options]) if options else np.zeros(0, dtype=np.int64)
+        first = np.zeros(len(options), dtype=np.int64)
+        if len(options) > 1:
+            np.cumsum([len(o.word_upto) for o in options[:-1]], out=first[1:])
+        at = first[lattice.phrase] + lattice.cand
+        wbeg = base[lattice.phrase] + upto[at]
+        wn = upto[at + 1] - upto[at]
+        if lattice.moved.any():  # an arc moved onto "a"/"an" writes the article it needs first
+            extra: list[int] = []
+            n = len(sent.words)
+            for k in np.flatnonzero(lattice.moved).tolist():
+                o = options[int(lattice.phrase[k])]
+                takes = _articles(o)[int(lattice.cand[k])]
+                if takes != _OWN_DETERMINER:
+                    start = len(words) + len(extra)
+                    extra.append(int(ids[n + 3] if takes == _AN else ids[n + 2]))
+                    extra.extend(words[wbeg[k] : wbeg[k] + wn[k]].tolist())
+                    wbeg[k], wn[k] = start, wn[k] + 1
+            if extra:
+                words = np.concatenate([words, np.array(extra, dtype=np.int64)])
+        return ids, words, wbeg, wn, tables
 
     def decode_python(
         self, sent: _Sentence, arcs: list[list[Arc]], rho: float, width: int = 0
@@ -1015,13 +1219,16 @@ class Restorer:
             rho = local.get(first, doc_rho) if local else doc_rho
             if unchanged and first in unchanged and rho <= self.config.rho and not self._mentions(sent, seen_supported):
                 continue
-            arcs = self.arcs(sent, rho, support, topic, limit, absence)
-            lift: tuple[float, set[int]] | None = None
-            if term_rate > rho and (terms := self._term_sets()) is not None:
-                arcs, lift = _lift_terms(sent.words, arcs, math.log10(term_rate) - math.log10(rho), terms)
-            if not any(arcs):
+            lattice = self.lattice(sent, rho, support, topic, limit, absence)
+            if lattice.empty:
                 continue
-            chosen, _score = self.decode(sent, arcs, rho, width)
+            lift: tuple[float, set[int]] | None = None
+            arcs: list[list[Arc]] | None = None  # made only where needed: the search reads the lattice
+            if term_rate > rho and (terms := self._term_sets()) is not None:
+                arcs, lift = _lift_terms(sent.words, lattice.arcs(), math.log10(term_rate) - math.log10(rho), terms)
+                chosen, _score = self.decode(sent, arcs, rho, width)
+            else:
+                chosen, _score = self.search(sent, lattice, rho, width)
             if chosen:
                 feats = self.evidence(sent, chosen, rho, support, term_rate, lift)
                 confs = [self.confidence(f) for f in feats]
@@ -1031,9 +1238,12 @@ class Restorer:
                         if self.config.absence_weight * bonus >= 0.1:
                             f["absence"] = self.config.absence_weight * bonus
                 if self.rescorer is not None:
-                    chosen, confs = self.rescore(sent, arcs, chosen, confs)
+                    chosen, confs = self.rescore(sent, arcs or lattice.arcs(), chosen, confs)
                     feats = [{} for _ in chosen]
                 if alternatives is not None:
+                    if arcs is None:  # the chosen arcs' slots only
+                        slots = {arc.i for arc in chosen}
+                        arcs = [lattice.slot(p) if p in slots else [] for p in range(len(sent.words))]
                     for arc, alts in zip(chosen, self.alternatives(sent, arcs, chosen)):
                         alternatives[(sent.first, arc.i)] = alts
                 for arc, conf, f in zip(chosen, confs, feats):
