@@ -265,6 +265,7 @@ _LATTICE_TEXTS = [
     "He made an enormous mistake and a huge error in a few hours.",
     "An unusual officer saw a eminent Chinese language Overseas Minister at an occasion.",
     "The Big Board fell as a key regulation enforcement agency gave an update on a lot of costs.",
+    "She has a great deal of time.",  # "a great deal" has arcs of its own on the article, and "great" moves there
 ]
 
 
@@ -278,6 +279,7 @@ def test_the_search_reads_the_lattice_as_decode_reads_its_arcs(text: str) -> Non
         sent = _Sentence(doc, first, last)
         for rho, limit, width in ((0.3, 0, 8), (0.12, 12, 6), (0.05, 4, 2)):
             lattice = r.lattice(sent, rho, None, limit=limit)
+            assert lattice.arcs() == r.reference_arcs(sent, rho, None, limit=limit)
             assert r.search(sent, lattice, rho, width) == r.decode(sent, lattice.arcs(), rho, width)
     if text.startswith("He made"):
         assert r.lattice(_Sentence(doc, *doc.sentences[0]), 0.3, None).moved.any()  # the test meets moved arcs
@@ -299,3 +301,22 @@ def test_the_search_deals_phrase_ids_afresh_when_the_id_space_fills(monkeypatch:
     assert r.search(sent, lattice, 0.3) == expected
     assert r.search(sent, lattice, 0.3) == expected
     assert r.native.generation >= generation + 2
+
+
+_LATTICE_WORDS = ["a", "an", "the", "enormous", "huge", "error", "officer", "eminent", "Big", "Board", "regulation",
+                  "enforcement", "in", "addition", "to", "lot", "of", "costs", "mentioned", "Overseas", "Minister",
+                  "Chinese", "language", "quickly", "unusual", "occasion", "some", "hour"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_LATTICE_WORDS), min_size=1, max_size=14), st.sampled_from([0, 4, 12]))
+def test_any_lattice_searches_as_its_arcs_decode(words: list[str], limit: int) -> None:
+    from unspin.restore import _Sentence
+
+    r = _restorer()
+    doc = tokenize(" ".join(words) + ".")
+    for first, last in doc.sentences:
+        sent = _Sentence(doc, first, last)
+        lattice = r.lattice(sent, 0.2, None, limit=limit)
+        assert lattice.arcs() == r.reference_arcs(sent, 0.2, None, limit=limit)
+        assert r.search(sent, lattice, 0.2) == r.decode(sent, lattice.arcs(), 0.2)
