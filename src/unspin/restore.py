@@ -164,8 +164,26 @@ class _Lattice(NamedTuple):
         return [self.arc(k) for k in range(int(self.starts[p]), int(self.starts[p + 1]))]
 
     def arcs(self) -> list[list[Arc]]:
-        """Every slot's arcs (``Restorer.arcs``)."""
-        return [self.slot(p) for p in range(len(self.starts) - 1)]
+        """Every slot's arcs (``Restorer.arcs``), as :meth:`arc` makes each (the Python
+        search reads them all: plain lists and ``tuple.__new__`` rather than an ``Arc``
+        call per arc)."""
+        new_arc = tuple.__new__
+        found, words = self.found, self.sent_words
+        rows = zip(self.phrase.tolist(), self.cand.tolist(), self.cost.tolist(), self.moved.tolist())
+        out: list[list[Arc]] = []
+        for n in np.diff(self.starts).tolist():
+            slot: list[Arc] = []
+            for p, m, cost, moved in itertools.islice(rows, n):
+                i, length, seen, options, capital, _cc, _alias = found[p]
+                ws = options.words[m]
+                if moved:
+                    takes = _articles(options)[m]
+                    if takes != _OWN_DETERMINER:
+                        ws = ("an" if takes == _AN else "a", *ws)
+                    i, length, seen = i - 1, length + 1, f"{words[i - 1]} {seen}"
+                slot.append(new_arc(Arc, (i, length, ws, cost, seen, options.candidates[m], options.zipf, capital)))
+            out.append(slot)
+        return out
 
 
 def _empty_lattice(found: list[_Phrase], n: int, words: list[str]) -> _Lattice:
