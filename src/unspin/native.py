@@ -100,7 +100,7 @@ class NativeLM:
         self._lock = threading.RLock()
         self._news_tables: tuple[tuple[Any, Any], ...] | None = None
         # bumped each time the ids are dealt afresh: ids kept elsewhere (a phrase's
-        # candidates, Restorer._native_ids) hold only while it is unchanged
+        # candidates' in ``restore._Options.native_ids``) hold only while it is unchanged
         self.generation = 0
         self._reset()
 

@@ -148,41 +148,35 @@ class _Lattice(NamedTuple):
         return len(self.cost) == 0
 
     def arc(self, k: int) -> Arc:
-        i, length, seen, options, capital, _cc, _alias = self.found[int(self.phrase[k])]
-        m = int(self.cand[k])
-        words = options.words[m]
-        if self.moved[k]:
-            article = self.sent_words[i - 1]
-            takes = _articles(options)[m]
-            if takes != _OWN_DETERMINER:
-                words = ("an" if takes == _AN else "a", *words)
-            i, length, seen = i - 1, length + 1, f"{article} {seen}"
-        return Arc(i, length, words, float(self.cost[k]), seen, options.candidates[m], options.zipf, capital)
+        return self._arcs_at([k])[0]
 
     def slot(self, p: int) -> list[Arc]:
         """The arcs starting at slot ``p``."""
-        return [self.arc(k) for k in range(int(self.starts[p]), int(self.starts[p + 1]))]
+        return self._arcs_at(slice(int(self.starts[p]), int(self.starts[p + 1])))
 
     def arcs(self) -> list[list[Arc]]:
-        """Every slot's arcs (``Restorer.arcs``), as :meth:`arc` makes each (the Python
-        search reads them all: plain lists and ``tuple.__new__`` rather than an ``Arc``
-        call per arc)."""
-        new_arc = tuple.__new__
+        """Every slot's arcs (``Restorer.arcs``)."""
+        every = self._arcs_at(slice(None))
+        bounds = self.starts.tolist()
+        return [every[a:b] for a, b in itertools.pairwise(bounds)]
+
+    def _arcs_at(self, ks: slice | list[int]) -> list[Arc]:
+        """Arcs ``ks``: candidate ``cand[k]`` of phrase ``found[phrase[k]]``, moved onto the
+        "a"/"an" before it if ``moved[k]`` (see ``Restorer._agree_articles``). One plain loop:
+        the Python search of a fresh process reads every arc of every sentence."""
+        new_arc = tuple.__new__  # Arc(...) without NamedTuple's Python-level __new__
         found, words = self.found, self.sent_words
-        rows = zip(self.phrase.tolist(), self.cand.tolist(), self.cost.tolist(), self.moved.tolist())
-        out: list[list[Arc]] = []
-        for n in np.diff(self.starts).tolist():
-            slot: list[Arc] = []
-            for p, m, cost, moved in itertools.islice(rows, n):
-                i, length, seen, options, capital, _cc, _alias = found[p]
-                ws = options.words[m]
-                if moved:
-                    takes = _articles(options)[m]
-                    if takes != _OWN_DETERMINER:
-                        ws = ("an" if takes == _AN else "a", *ws)
-                    i, length, seen = i - 1, length + 1, f"{words[i - 1]} {seen}"
-                slot.append(new_arc(Arc, (i, length, ws, cost, seen, options.candidates[m], options.zipf, capital)))
-            out.append(slot)
+        out: list[Arc] = []
+        rows = zip(self.phrase[ks].tolist(), self.cand[ks].tolist(), self.cost[ks].tolist(), self.moved[ks].tolist())
+        for p, m, cost, moved in rows:
+            i, length, seen, options, capital, _cc, _alias = found[p]
+            ws = options.words[m]
+            if moved:
+                takes = _articles(options)[m]
+                if takes != _OWN_DETERMINER:
+                    ws = ("an" if takes == _AN else "a", *ws)
+                i, length, seen = i - 1, length + 1, f"{words[i - 1]} {seen}"
+            out.append(new_arc(Arc, (i, length, ws, cost, seen, options.candidates[m], options.zipf, capital)))
         return out
 
 
@@ -682,26 +676,34 @@ class Restorer:
         ``None`` if no arc moves."""
         words, joined = sent.words, sent.joined
         n = len(starts) - 1
-        slots: list[npt.NDArray[np.int64]] | None = None
         m = len(phrase)
+        changed: dict[int, npt.NDArray[np.int64]] = {}  # the slots whose arcs change: their arcs
+
+        def arcs_at(p: int) -> npt.NDArray[np.int64]:
+            got = changed.get(p)
+            return got if got is not None else np.arange(starts[p], starts[p + 1], dtype=np.int64)
+
         for i in range(n - 1):
             article = words[i]
             if article not in ("a", "an") or not joined[i] or starts[i + 1] == starts[i + 2]:
                 continue
-            if slots is None:
-                slots = [np.arange(starts[p], starts[p + 1], dtype=np.int64) for p in range(n)]
-            idx = slots[i + 1]
-            if not len(idx):
-                continue
+            idx = arcs_at(i + 1)
             takes = np.fromiter((_articles(found[phrase[k]][3])[cand[k]] for k in idx), dtype=np.int8, count=len(idx))
             moves = takes != (_AN if article == "an" else _A)
-            slots[i] = np.concatenate([slots[i], idx[moves] + m])
-            slots[i + 1] = idx[~moves]
-        if slots is None:
+            if moves.any():
+                changed[i] = np.concatenate([arcs_at(i), idx[moves] + m])
+                changed[i + 1] = idx[~moves]
+        if not changed:
             return None
+        pieces, counts, last = [], np.diff(starts), 0
+        for p in sorted(changed):  # unchanged runs of slots as they are, changed slots in their new order
+            pieces += [np.arange(last, starts[p], dtype=np.int64), changed[p]]
+            counts[p] = len(changed[p])
+            last = starts[p + 1]
+        pieces.append(np.arange(last, m, dtype=np.int64))
         new_starts = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum([len(x) for x in slots], out=new_starts[1:])
-        return np.concatenate(slots), new_starts
+        np.cumsum(counts, out=new_starts[1:])
+        return np.concatenate(pieces), new_starts
 
     def _phrases(self, sent: _Sentence) -> Iterator[_Phrase]:
         """Each span of the sentence with candidates, left to right and shortest first:
