@@ -988,7 +988,8 @@ class Restorer:
                 held.owner, held.generation = nat, generation
             ids = nat.ids_held([*sent.words, BOS, EOS, "a", "an"])
             tables = nat.tables()
-        parts = [o.native_ids.ids for o in options]
+            # (under the lock: another thread may deal the ids afresh as soon as it is free)
+            parts = [o.native_ids.ids for o in options]
         words = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         # phrase p's words start at base[p]; its candidate m's at base[p] + word_upto[m]
         base = np.zeros(len(options), dtype=np.int64)
