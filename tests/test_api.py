@@ -239,3 +239,16 @@ def test_assume_spun_keeps_the_second_pass_at_the_prior_rate(monkeypatch: pytest
         r.proposals(tokenize(LONE))
     prior = RestoreConfig().rho
     assert rates[False][1] < prior <= rates[True][1]  # the second pass's rate
+
+
+def test_a_web_pages_scripts_styles_and_comments_are_kept_as_written() -> None:
+    # the same spun sentence in the page's prose, in a script, a style and a comment: only the prose is edited
+    script = f"<script>var note = '{LONE}';</script>"
+    style = "<style>/* regulation enforcement */ p { color: red }</style>"
+    comment = f"<!-- {LONE} -->"
+    page = f"<html><head>{style}{script}</head><body>{comment}<p>{LONE}</p></body></html>"
+    restored = unspin.restore(page, assume_spun=True)
+    prose = page.index("<p>")
+    assert restored.edits and all(e.start > prose for e in restored.edits)
+    assert restored.text.startswith(page[:prose]) and "law enforcement" in restored.text[prose:]
+    _assert_only_edits_change(page, restored, unspin.check(page).spans)

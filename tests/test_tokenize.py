@@ -123,7 +123,7 @@ def test_words_count_words_and_numbers() -> None:
 @pytest.mark.parametrize(
     "link",
     ["www.bbc.co.uk/news", "https://example.com/help/area?costs=1&x=y", "http://a.b/c", "press.office@example.org",
-     "@nytimes", "#BlackLivesMatter", '<a href="/news/area">', "</p>", "<br/>"],
+     "@nytimes", "#BlackLivesMatter", '<a href="/news/area">', "</p>", "<br/>", "&amp;", "&#8217;", "&#x2019;"],
 )
 def test_links_are_one_symbol_token_and_end_no_sentence(link: str) -> None:
     doc = tokenize(f"See {link}, then call. It is fine.")
@@ -192,3 +192,24 @@ def test_state_abbreviations_end_no_sentence_but_the_words_do() -> None:
     sents = [" ".join(t.text for t in doc.tokens[a:b]) for a, b in doc.sentences]
     assert sents == ["The plant in Richmond , Va . and the one in Baltimore , Md . will close .", "He fell ill .",
                      "Then he left ."]
+
+
+PAGE = ("<html><head><style>p.lead { font-weight: bold }</style>"
+        "<script type='text/javascript'>var help = 'the regulation enforcement officers'; if (a < b) { help(); }</script>"
+        "<!-- a note about help --></head><body><p>The officers mentioned help.</p><SCRIPT>x</SCRIPT ></body></html>")
+
+
+def test_script_and_style_elements_and_comments_are_one_symbol_token() -> None:
+    doc = tokenize(PAGE)
+    symbols = [t.text for t in doc.tokens if t.kind == SYMBOL]
+    assert "<style>p.lead { font-weight: bold }</style>" in symbols
+    assert any(s.startswith("<script type=") and s.endswith("help(); }</script>") for s in symbols)
+    assert "<!-- a note about help -->" in symbols and "<SCRIPT>x</SCRIPT >" in symbols
+    assert [t.text for t in doc.tokens if t.kind == WORD] == ["The", "officers", "mentioned", "help"]
+    assert token_ends(PAGE) == [t.end for t in doc.tokens]
+
+
+def test_an_element_left_open_is_only_its_opening_tag() -> None:
+    doc = tokenize("See <script> and <!-- here: the help we need.")
+    assert ("<script>", SYMBOL) in [(t.text, t.kind) for t in doc.tokens]
+    assert [t.text for t in doc.tokens if t.kind == WORD] == ["See", "and", "here", "the", "help", "we", "need"]

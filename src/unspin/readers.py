@@ -60,8 +60,9 @@ def read_input(path: str, notes: list[str] | None = None) -> str:
     pages, with words hyphenated at line ends joined (needs ``pypdf``, extra
     ``unspin[scan]``); spans then index that text, and a line saying so is
     added to ``notes``. Anything else is read as UTF-8 (or UTF-16 with its
-    byte-order mark): HTML stays as it is, since the tokenizer passes tags
-    through and a restoration keeps the markup.
+    byte-order mark): HTML stays as it is, since the tokenizer passes tags,
+    character references, script and style elements and comments through and
+    a restoration keeps the markup.
     """
     if path == "-":
         data, name = sys.stdin.buffer.read(), "standard input"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .doc import NUMBER, PUNCT, SYMBOL, WORD, Doc, Token
 
@@ -18,17 +18,19 @@ __all__ = ["WORD_PATTERN", "line_breaks", "token_ends", "tokenize"]
 #: A word token: letters with inner apostrophes and hyphens ("Kazakhstan's",
 #: "don't", "six-nation"): the language model's vocabulary has such words whole.
 WORD_PATTERN = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
-# A web address, e-mail address, @handle, #hashtag or HTML/XML tag is one
-# symbol token: spinners pass it through, and its parts ("news" in
-# bbc.co.uk/news, "class" in <p class="lead">) must never be edited, counted
-# as words or end a sentence. Trailing punctuation stays outside. An e-mail
-# address is only tried where its local part starts, so "a.a.a..." stays linear.
+# A web address, e-mail address, @handle, #hashtag, HTML/XML tag or character
+# reference ("&amp;", "&#8217;") is one symbol token: spinners pass it through,
+# and its parts ("news" in bbc.co.uk/news, "class" in <p class="lead">, "amp")
+# must never be edited, counted as words or end a sentence. Trailing
+# punctuation stays outside. An e-mail address is only tried where its local
+# part starts, so "a.a.a..." stays linear.
 _TOKEN_RE = re.compile(
     r"""
     (?P<link><[A-Za-z/!?][^<>]*>
            | (?:(?:https?|ftp)://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’”]
            | (?<![\w.+-])[\w.+-]+@[^\W_](?:[\w-]*\w)?(?:\.[^\W_](?:[\w-]*\w)?)+
-           | (?<![\w@#])[@#][^\W\d_]\w*)
+           | (?<![\w@#])[@#][^\W\d_]\w*
+           | &(?:[A-Za-z][A-Za-z0-9]{1,31}|\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6});)
   | (?P<number>\d+(?:[.,:/]\d+)*%?)
   | (?P<word>""" + WORD_PATTERN + r""")
   | (?P<punct>[.!?]+|[,;:()\[\]{}"“”‘’'«»\-–—…/])
@@ -36,6 +38,45 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
+# A script or style element and an HTML comment is one symbol token too: code
+# and notes in a saved web page are no prose. Found before tokenizing, each
+# closer searched for once at most (an element left open is only its opening
+# tag), so the scan stays linear in the text's length.
+_RAW_OPEN = re.compile(r"<(script|style)\b[^<>]*>|<!--", re.IGNORECASE)
+_RAW_CLOSE = {"script": re.compile(r"</script\s*>", re.IGNORECASE),
+              "style": re.compile(r"</style\s*>", re.IGNORECASE), None: re.compile(r"-->")}
+
+
+def _raw_elements(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each closed script or style element and HTML comment."""
+    out: list[tuple[int, int]] = []
+    if "<" not in text:
+        return out
+    pos, unclosed = 0, set()
+    while (m := _RAW_OPEN.search(text, pos)) is not None:
+        name = m.group(1).lower() if m.group(1) else None
+        close = None if name in unclosed else _RAW_CLOSE[name].search(text, m.end())
+        if close is None:  # left open: no later one of this kind closes either
+            unclosed.add(name)
+            pos = m.end()
+            continue
+        out.append((m.start(), close.end()))
+        pos = close.end()
+    return out
+
+
+def _matches(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, kind)`` of each token: a group name of ``_TOKEN_RE``, or "link"
+    for a whole script or style element or comment."""
+    pos = 0
+    for start, end in [*_raw_elements(text), (len(text), len(text))]:
+        for m in _TOKEN_RE.finditer(text, pos, start):
+            yield m.start(), m.end(), m.lastgroup or "symbol"
+        if end > start:
+            yield start, end, "link"
+        pos = end
+
+
 _SENT_END = {".", "!", "?", "…"}
 # a "sentence" longer than this many tokens is a list, a table or text without
 # punctuation: it is cut, so decoding stays linear in the text's length (the
@@ -125,7 +166,7 @@ def token_ends(text: str) -> list[int]:
         >>> token_ends("co2 (ai)")
         [2, 3, 5, 7, 8]
     """
-    return [m.end() for m in _TOKEN_RE.finditer(text)]
+    return [end for _start, end, _kind in _matches(text)]
 
 
 def tokenize(text: str) -> Doc:
@@ -139,12 +180,11 @@ def tokenize(text: str) -> Doc:
         2
     """
     tokens: list[Token] = []
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup or SYMBOL
+    for start, end, kind in _matches(text):
         if kind == "word":
-            tokens.append(Token(m.start(), m.end(), m.group(), WORD))
+            tokens.append(Token(start, end, text[start:end], WORD))
         else:
-            tokens.append(Token(m.start(), m.end(), m.group(), {"number": NUMBER, "punct": PUNCT}.get(kind, SYMBOL)))
+            tokens.append(Token(start, end, text[start:end], {"number": NUMBER, "punct": PUNCT}.get(kind, SYMBOL)))
     sentences: list[tuple[int, int]] = []
     first = 0
     i = 0
