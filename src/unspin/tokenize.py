@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from .doc import NUMBER, PUNCT, SYMBOL, WORD, Doc, Token
 
@@ -65,16 +65,41 @@ def _raw_elements(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _matches(text: str) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, kind)`` of each token: a group name of ``_TOKEN_RE``, or "link"
-    for a whole script or style element or comment."""
-    pos = 0
-    for start, end in [*_raw_elements(text), (len(text), len(text))]:
-        for m in _TOKEN_RE.finditer(text, pos, start):
-            yield m.start(), m.end(), m.lastgroup or "symbol"
-        if end > start:
-            yield start, end, "link"
-        pos = end
+class _Raw:
+    """A script or style element or comment, read as a match of ``_TOKEN_RE`` is read."""
+
+    __slots__ = ("_end", "_start", "_text")
+    lastgroup = "link"
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start, self._end, self._text = start, end, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text
+
+
+def _matches(text: str) -> Iterable[re.Match[str] | _Raw]:
+    """The tokens' matches of ``_TOKEN_RE``, with each script or style element or
+    comment as one ("link"); most texts have none, and get the plain iterator."""
+    raw = _raw_elements(text)
+    if not raw:
+        return _TOKEN_RE.finditer(text)
+
+    def spliced() -> Iterator[re.Match[str] | _Raw]:
+        pos = 0
+        for start, end in raw:
+            yield from _TOKEN_RE.finditer(text, pos, start)
+            yield _Raw(start, end, text[start:end])
+            pos = end
+        yield from _TOKEN_RE.finditer(text, pos)
+
+    return spliced()
 
 
 _SENT_END = {".", "!", "?", "…"}
@@ -166,7 +191,7 @@ def token_ends(text: str) -> list[int]:
         >>> token_ends("co2 (ai)")
         [2, 3, 5, 7, 8]
     """
-    return [end for _start, end, _kind in _matches(text)]
+    return [m.end() for m in _matches(text)]
 
 
 def tokenize(text: str) -> Doc:
@@ -180,11 +205,12 @@ def tokenize(text: str) -> Doc:
         2
     """
     tokens: list[Token] = []
-    for start, end, kind in _matches(text):
+    for m in _matches(text):
+        kind = m.lastgroup or SYMBOL
         if kind == "word":
-            tokens.append(Token(start, end, text[start:end], WORD))
+            tokens.append(Token(m.start(), m.end(), m.group(), WORD))
         else:
-            tokens.append(Token(start, end, text[start:end], {"number": NUMBER, "punct": PUNCT}.get(kind, SYMBOL)))
+            tokens.append(Token(m.start(), m.end(), m.group(), {"number": NUMBER, "punct": PUNCT}.get(kind, SYMBOL)))
     sentences: list[tuple[int, int]] = []
     first = 0
     i = 0
