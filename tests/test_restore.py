@@ -101,7 +101,7 @@ def test_lift_terms() -> None:
         (5, ("support",)): -0.5, (5, ("assist",)): -1.0, (6, ("big", "data")): -1.0, (2, ("big", "data")): -1.0,
         (2, ("mining",)): -1.0,
     }
-    assert lifted == {id(a) for slot in out for a in slot if a.cost == -0.5}
+    assert lifted == {(a.i, a.length, a.words) for slot in out for a in slot if a.cost == -0.5}
     assert all(a.cost == -1.0 for slot in arcs for a in slot)  # the input is left as it was
     # a triple's middle word, and its last
     for seen, at in ((["support", "direction", "machine"], 1), (["support", "vector", "engine"], 2)):
@@ -153,7 +153,7 @@ def test_a_listed_document_judges_rebuilt_terms_at_the_term_rate() -> None:
     big = next(a for slot in arcs2 for a in slot if a.seen == "colossal" and a.words == ("big",))
     lifted = big._replace(cost=big.cost + 0.7)
     plain_feats = r.evidence(sent2, [big], 0.02, None, term_rate=rate)[0]
-    lifted_feats = r.evidence(sent2, [lifted], 0.02, None, term_rate=rate, lift=(0.7, {id(lifted)}))[0]
+    lifted_feats = r.evidence(sent2, [lifted], 0.02, None, term_rate=rate, lift=(0.7, {(lifted.i, 1, ("big",))}))[0]
     assert lifted_feats == plain_feats  # "big information" rebuilds no term: as if never lifted
     # term_rate 0 turns it off: the listed flag changes nothing
     off = Restorer(replace(RestoreConfig(), term_rate=0.0))

@@ -925,6 +925,8 @@ class Restorer:
 
         Compiled (:func:`unspin.native.decode`) when the scorer has a native
         twin, else :meth:`decode_python`; both equal :func:`reference_decode`.
+        The restorer itself searches a lattice's columns (:meth:`search`); this
+        takes any list of arcs, and the tests hold :meth:`search` to it.
         """
         width = width or self.config.beam
         if self.native is None or len(sent.words) >= _MAX_NATIVE_WORDS:
@@ -1134,7 +1136,7 @@ class Restorer:
 
     def evidence(
         self, sent: _Sentence, chosen: list[Arc], rho: float, support: Counter[tuple[str, str]] | None,
-        term_rate: float = 0.0, lift: tuple[float, set[int]] | None = None,
+        term_rate: float = 0.0, lift: tuple[float, set[_ArcKey]] | None = None,
     ) -> list[dict[str, float]]:
         """Features of each chosen edit, for the edit model (see ``EDIT_FEATURES``).
 
@@ -1143,7 +1145,7 @@ class Restorer:
         model's part of it alone. A one-word edit that rebuilds a listed term (the
         scorer's ``TermBoosted`` terms; see ``_lift_terms``) is judged at ``term_rate``
         where that is higher than ``rho``: its ``log_rho``, keep cost and arc cost.
-        ``lift``: the cost ``_lift_terms`` added to some arcs (their ids), taken
+        ``lift``: the cost ``_lift_terms`` added to some arcs (their ``_arc_key``), taken
         back from an edit whose best path rebuilds no term after all.
         """
         keep = math.log10(1.0 - rho)
@@ -1162,7 +1164,7 @@ class Restorer:
         for arc, without in zip(chosen, withouts):
             lm_gain = best - without
             arc_rho, arc_keep, cost, rebuilt = log_rho, keep, arc.cost, False
-            if lift is not None and id(arc) in lift[1]:
+            if lift is not None and _arc_key(arc) in lift[1]:
                 cost -= lift[0]  # as the arc cost before the lift
             if terms is not None and arc.length == 1 and len(arc.words) == 1 and _completes_term(
                     paths[0], starts[arc.i], starts[arc.i] + 1, terms):
@@ -1243,13 +1245,14 @@ class Restorer:
             lattice = self.lattice(sent, rho, support, topic, limit, absence)
             if lattice.empty:
                 continue
-            lift: tuple[float, set[int]] | None = None
+            lift: tuple[float, set[_ArcKey]] | None = None
             arcs: list[list[Arc]] | None = None  # made only where needed: the search reads the lattice
             if term_rate > rho and (terms := self._term_sets()) is not None:
                 arcs, lift = _lift_terms(sent.words, lattice.arcs(), math.log10(term_rate) - math.log10(rho), terms)
-                chosen, _score = self.decode(sent, arcs, rho, width)
-            else:
-                chosen, _score = self.search(sent, lattice, rho, width)
+                # the lifted costs, arc k at k (``_Lattice.arcs`` lists the arcs in column order)
+                lattice = lattice._replace(cost=np.fromiter(
+                    (a.cost for slot in arcs for a in slot), dtype=np.float64, count=len(lattice.cost)))
+            chosen, _score = self.search(sent, lattice, rho, width)
             if chosen:
                 feats = self.evidence(sent, chosen, rho, support, term_rate, lift)
                 confs = [self.confidence(f) for f in feats]
@@ -1547,14 +1550,23 @@ _DERIVING_SUFFIXES = ("ish", "ly", "ness", "ity", "ation", "ion", "ment", "ful",
                       "y", "en", "ize", "ise", "able", "ible", "ward", "wards", "like")
 
 
+# an arc as ``_lift_terms`` marks it: slot, length, original words (one arc per key among
+# the arcs it lifts: one phrase per span, one candidate per original)
+_ArcKey = tuple[int, int, tuple[str, ...]]
+
+
+def _arc_key(arc: Arc) -> _ArcKey:
+    return arc.i, arc.length, arc.words
+
+
 def _lift_terms(
     words: Sequence[str], arcs: list[list[Arc]], delta: float,
     terms: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]],
-) -> tuple[list[list[Arc]], tuple[float, set[int]]]:
+) -> tuple[list[list[Arc]], tuple[float, set[_ArcKey]]]:
     """``arcs`` with ``delta`` (log10) added to the cost of each one-word arc that can rebuild
     a listed term (``terms``: pairs, triples): its original makes one with a neighbouring
     word as written or as one of that word's one-word originals (pairs), or with the words
-    around it as written (triples). Also the lift and the lifted arcs' ids.
+    around it as written (triples). Also the lift and the lifted arcs' keys (``_arc_key``).
 
     One word for one word only, as spinners make tortured phrases: an arc that writes more
     words than it replaces is a term pasted in ("election" -> "general election"), and a
@@ -1576,13 +1588,13 @@ def _lift_terms(
                 or (i > 1 and (words[i - 2], words[i - 1], w) in triples))
 
     out: list[list[Arc]] = []
-    lifted: set[int] = set()
+    lifted: set[_ArcKey] = set()
     for slot in arcs:
         row = []
         for a in slot:
             if rebuilds(a):
                 a = a._replace(cost=a.cost + delta)
-                lifted.add(id(a))
+                lifted.add(_arc_key(a))
             row.append(a)
         out.append(row)
     return out, (delta, lifted)
