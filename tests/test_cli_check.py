@@ -283,3 +283,19 @@ def test_assume_spun_is_passed_through_restore_and_compare(tmp_path: Path) -> No
         if extra:
             assert data["wer_after"] < data["wer_before"]
     assert "--assume-spun" in runner.invoke(app, ["restore", "--help"]).stdout
+
+
+def test_a_short_text_that_shows_nothing_points_to_assume_spun() -> None:
+    short = "The committee met on Tuesday to discuss the budget for next year."
+    shown = runner.invoke(app, ["check", "-"], input=short, env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert "0 suspicious spans" in shown.stdout
+    assert "A text of 12 words holds little evidence" in shown.stdout and "--assume-spun" in shown.stdout
+    # a longer text is judged on its own evidence: no hint
+    long_clean = (Path(__file__).parent / "fixtures" / "clean" / "1945-Truman.txt").read_text(encoding="utf-8")
+    shown = runner.invoke(app, ["check", "-"], input=long_clean, env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert "holds little evidence" not in shown.stdout
+    # the JSON holds no hint: it is the same whatever the length
+    as_json = runner.invoke(app, ["check", "--json", "-"], input=short).stdout
+    assert "little evidence" not in as_json and json.loads(as_json)["spans"] == []
