@@ -115,6 +115,8 @@ def test_a_text_with_nothing_over_the_threshold_names_its_closest_calls(page: An
     assert "0 suspicious phrases" in stats and "closest calls" in stats
     assert f"{close[0].text} → {close[0].suggestion} ({round(close[0].confidence * 100)}%)" in stats
     assert page.locator("#doc mark.sp").count() == 0
+    # sixteen words: the summary points to the "suspect it" box
+    assert "16 words hold little evidence" in stats and "I already suspect it was spun" in stats
 
 
 def test_a_suspected_passage_is_restored_at_a_spinner_s_rate(page: Any) -> None:
@@ -127,6 +129,7 @@ def test_a_suspected_passage_is_restored_at_a_spinner_s_rate(page: Any) -> None:
     assert page.text_content("#verdict") == api.check(lone).verdict
     assert page.locator("#doc mark.sp").count() == len(assumed.edits)
     assert "closest calls" not in page.text_content("#stats")
+    assert "little evidence" not in page.text_content("#stats")  # ticked already
     page.click("#show-restored")
     assert page.text_content("#doc") == assumed.text
 

@@ -11,6 +11,8 @@
   const state = { text: "", report: null, restoration: null, view: "spun", health: null, close: [] };
   // below the threshold, down to this, the summary names the closest calls when nothing reaches it
   const CLOSE_CALL = 0.2;
+  // a text shorter than this (words) that shows nothing gets a hint to restore it as spun
+  const SHORT_TEXT = 50;
 
   // ---------------------------------------------------------------- API
 
@@ -150,10 +152,14 @@
     verdict.className = `verdict ${r.verdict}`;
     const n = r.spans.length;
     const close = n ? "" : state.close.map((s) => `${s.text} → ${s.suggestion} (${pct(s.confidence)})`).join(", ");
+    // a short text that shows nothing: the reader may know more than its few words tell (the CLI says it too)
+    const short = !n && r.words < SHORT_TEXT && r.verdict !== "spun" && !$("assume-spun").checked;
     $("stats").textContent =
       `Spun probability ${pct(r.spun_probability)} · ${r.words.toLocaleString()} words · ` +
       `${n} suspicious phrase${n === 1 ? "" : "s"}` +
-      (close ? ` · none reaches the threshold; closest calls: ${close}` : "");
+      (close ? ` · none reaches the threshold; closest calls: ${close}` : "") +
+      (short ? ` · ${r.words} words hold little evidence either way; if you suspect the text, tick ` +
+               `"I already suspect it was spun"` : "");
     $("meter-fill").style.left = pct(Math.min(1, Math.max(0, r.spun_probability)));
   }
 
