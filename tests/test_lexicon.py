@@ -399,6 +399,17 @@ def test_terms_include_their_plural() -> None:
     assert all(len(t) in (2, 3) for t in terms)
 
 
+def test_collocations_are_wordnets_terms_with_their_plurals() -> None:
+    from unspin.lexicon import FUNCTION_WORDS, load_collocations
+
+    found = load_collocations()
+    assert {("spinal", "cord"), ("spinal", "cords"), ("folic", "acid"), ("blood", "pressure")} <= found
+    # not a synonym of one of its own words (WordNet's {Chinese, Chinese language}: a spinner's phrase)
+    assert ("chinese", "language") not in found
+    assert all(2 <= len(t) <= 3 and not any(w in FUNCTION_WORDS for w in t) for t in found)
+    assert len(found) > 40_000
+
+
 def test_web_zipf_is_wordfreqs_number_for_every_text_of_the_list() -> None:
     """The fast path gives wordfreq's own zipf (combination and rounding) for every
     phrase and expected text of the shipped tortured-phrase list."""

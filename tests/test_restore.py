@@ -422,6 +422,37 @@ def test_term_bonus_rebuilds_a_listed_term_and_can_be_turned_off() -> None:
     assert ("profound", "deep") not in [(e.text, e.suggestion) for e in plain(tokenize(text)) if e.confidence >= 0.5]
 
 
+def test_a_listed_document_also_rebuilds_wordnets_collocations() -> None:
+    # "blood strain" is no listed tortured phrase; "blood pressure" is a WordNet collocation,
+    # not a listed term. A paper holding a listed phrase ("counterfeit consciousness")
+    # rebuilds the collocations at the term rate too; a text without one does not
+    from unspin.lexicon import load_collocations
+
+    lead = "In this work we use counterfeit consciousness for the task. "
+    doc = tokenize(lead + "We measured the blood strain of each patient.")
+    on = Restorer(RestoreConfig())
+    off = Restorer(replace(RestoreConfig(), listed_collocations=False))
+
+    def edits(r: Restorer, d: object, listed: bool) -> list[tuple[str, str]]:
+        return [(e.text, e.suggestion) for e in r(d, listed=listed)  # type: ignore[arg-type]
+                if e.confidence >= 0.5 and e.start >= len(lead)]
+
+    assert ("blood", "pressure") in load_collocations()
+    assert edits(on, doc, True) == [("strain", "pressure")]
+    assert edits(off, doc, True) == [] and edits(on, doc, False) == []
+    # the term sets: the listed terms, with the collocations only when asked for
+    pairs_on, _ = on._term_sets()  # type: ignore[misc]
+    pairs_off, _ = off._term_sets()  # type: ignore[misc]
+    assert ("blood", "pressure") in pairs_on and ("blood", "pressure") not in pairs_off
+    assert pairs_off == on.scorer.pairs  # type: ignore[attr-defined]  # the scorer's bonus is the list's alone
+    # clean collocations stay as written, and a phrase original is no rebuild ("regulation
+    # enforcement" is not made "gun control law enforcement")
+    clean = tokenize(lead + "The nerve cell and the blood vessel were intact.")
+    assert edits(on, clean, True) == []
+    explained = tokenize(lead + "The regulation enforcement officers came.")
+    assert all(" " not in s for _t, s in edits(on, explained, True))
+
+
 def test_capitalised_words_cost_more_when_they_may_be_names(restorer: Restorer) -> None:
     cfg = restorer.config
     assert cfg.title_penalty < cfg.capital_penalty

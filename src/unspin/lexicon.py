@@ -41,6 +41,7 @@ __all__ = [
     "Fingerprint",
     "Lexicon",
     "listed_term",
+    "load_collocations",
     "load_fingerprints",
     "load_lexicon",
     "load_names",
@@ -614,6 +615,20 @@ def plural_terms(terms: Iterable[tuple[str, ...]]) -> set[tuple[str, ...]]:
         if head is not None:
             out.add((*term[:-1], head))
     return out
+
+
+@lru_cache(maxsize=1)
+def load_collocations() -> frozenset[tuple[str, ...]]:
+    """WordNet's collocations of two or three words ("folic acid", "spinal cord", "game
+    theory") and their plurals: the terms a document holding a listed tortured phrase is
+    restored with besides the list's own (``RestoreConfig.listed_collocations``).
+
+    Built by ``scripts/build_collocations.py`` from WordNet 3.0 (nouns and adjectives,
+    letters only, no function word, none a synonym of one of its own words)."""
+    found = {tuple(line.split(" ")) for line in
+             shipped_text("collocations.txt.gz", "python scripts/build_collocations.py").splitlines() if line}
+    # (a plural that reads as a function word, "john does", is none)
+    return frozenset(found | {t for t in plural_terms(found) if t[-1] not in FUNCTION_WORDS})
 
 
 @lru_cache(maxsize=1)

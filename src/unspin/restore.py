@@ -45,6 +45,7 @@ from .lexicon import (
     SOURCES,
     WORDNET,
     Lexicon,
+    load_collocations,
     load_lexicon,
     load_names,
     load_terms,
@@ -393,6 +394,14 @@ class RestoreConfig:
     # document's own rate (a handful of phrases in thousands of words) would hold back
     # exactly the edits that matter. 0 turns it off. See docs/pps_context.md
     term_rate: float = 0.12
+    # a document holding a listed tortured phrase also rebuilds WordNet's collocations of two
+    # or three words at the term rate ("folic acid", "spinal cord"; lexicon.load_collocations),
+    # one word for one word as the listed terms: a paper mill's new tortured phrases mangle its
+    # field's terms, listed or not. Not in the language model's term bonus, which also favours
+    # phrase originals ("enforcement" -> "law enforcement"). Held-out tortured phrases after a
+    # sentence with a listed one: 25.8% -> 27.0% restored, 30.0% -> 32.0% found; text without a
+    # listed phrase is untouched. See docs/pps_context.md
+    listed_collocations: bool = True
     # log10 bonus per unit of topical fit an original has over the seen phrase
     # (unspin.topic: spinners pick senses the document is not about); 0 turns
     # it off. Documents with fewer content words than topic_min_words have no
@@ -597,6 +606,7 @@ class Restorer:
         # (words at a position, prev1, prev2) -> their LM scores; see decode
         self._lm_rows: dict[tuple[tuple[str, ...], str, str], npt.NDArray[np.float64]] = {}
         self._options_memo: dict[str, _Options | None] = {}
+        self._terms: tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] | None = None  # _term_sets
 
     # -- lattice ---------------------------------------------------------
     def arcs(
@@ -1195,11 +1205,21 @@ class Restorer:
         return feats
 
     def _term_sets(self) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]] | None:
-        """The listed terms (pairs, triples) the scorer boosts, or ``None`` without a term list."""
+        """The terms (pairs, triples) a document holding a listed tortured phrase rebuilds at the
+        term rate: the scorer's listed terms, and WordNet's collocations with ``listed_collocations``;
+        ``None`` without a term list."""
         scorer = self.scorer
-        if isinstance(scorer, TermBoosted):
-            return scorer.pairs, scorer.triples
-        return None
+        if not isinstance(scorer, TermBoosted):
+            return None
+        got = self._terms
+        if got is None:
+            pairs, triples = scorer.pairs, scorer.triples
+            if self.config.listed_collocations:
+                extra = load_collocations()
+                pairs = pairs | {t for t in extra if len(t) == 2}
+                triples = triples | {t for t in extra if len(t) == 3}
+            got = self._terms = (pairs, triples)
+        return got
 
     def confidence(self, features: dict[str, float]) -> float:
         """Probability that an edit with this :meth:`evidence` undoes a real substitution.
