@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,bench,serve,browser,scan,ray,trace
 
-.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors articles inflections wordfreq fingerprints clean venv torch
+.PHONY: run test bench bench-serve screenshot lint typecheck lexicon news-lm vectors articles inflections wordfreq fingerprints collocations clean venv torch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ lexicon: torch
 	$(BIN)/python scripts/build_lexicon.py
 	$(BIN)/python scripts/build_similarity.py
 	$(BIN)/python scripts/build_names.py
+	$(BIN)/python scripts/build_collocations.py
+
+# Rebuild only WordNet's collocations (needs: apt-get install wordnet-base).
+collocations: $(STAMP)
+	$(BIN)/python scripts/build_collocations.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache

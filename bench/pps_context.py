@@ -91,7 +91,8 @@ def report(results: list[dict], holdout: float) -> tuple[str, str, list[str], li
              "previous": "previous (no similarity, earlier source weights)",
              "plural": "shipped; phrases in the plural (PHRASES), term list with plurals (as shipped)",
              "plural, singular terms": "same plural phrases, term list in the singular only (before 2026-11-30)",
-             "paper": "shipped; after a sentence with a listed tortured phrase, term rate RATE"}
+             "paper": "shipped; after a sentence with a listed tortured phrase, term rate RATE",
+             "paper, no collocations": "same, term rate RATE, without WordNet's collocations (before 2026-12-01)"}
     table = [[f"{r['term_bonus']:.1f}",
               names[r["channel"]].replace("PHRASES", str(r["phrases"])).replace(
                   "RATE", f"{r['term_rate']:g}" + (" (off)" if not r["term_rate"] else "")),
@@ -126,6 +127,21 @@ def report(results: list[dict], holdout: float) -> tuple[str, str, list[str], li
         "little from earlier tables (18.0% -> 19.0% restored at the default bonus) because a held-out phrase that "
         "holds a listed phrase of the other rows now marks its text as holding one too.",
     ]
+    notes += [
+        "",
+        "Since 2026-12-01 a document holding a listed phrase also rebuilds WordNet's collocations of two or three "
+        "words at the term rate, one word for one word as the listed terms (`RestoreConfig.listed_collocations`, "
+        "`lexicon.load_collocations`: 39,665 nouns and adjectives such as \"spinal cord\" or \"game theory\", none "
+        "a synonym of one of its own words, with their plurals): a paper mill's new tortured phrases mangle its "
+        "field's terms, listed or not. The paper rows with and without them show what that buys; 28 of the 192 "
+        "held-out rows whose expected text no other row lists are such collocations. They do not join the "
+        "language model's term bonus: there they also favoured phrase originals (\"regulation enforcement\" -> "
+        "\"gun control law enforcement\"), for 28.7% restored and 35.5% found. Text without a listed phrase is "
+        "restored as before (the dev split and the real article gave the same output to the last float). In "
+        "clean news with a listed phrase put in before it (\"Earlier work relied on ... instead.\", 150 BBC dev "
+        "documents cut to 450 words, 153 WSJ articles) the words changed after it rose from 0.197% to 0.244% "
+        "(BBC) and from 0.295% to 0.362% (WSJ); a paper that holds a listed phrase is already one to read closely.",
+    ]
     return ("Unlisted tortured phrases in a sentence", intro,
             ["term bonus", "channel", "restored to the expected text", "phrase found (any edit inside)",
              "new variant of a listed term: restored / found (phrases)"], table, notes)
@@ -151,6 +167,7 @@ def main() -> int:
     settings.append((bonus0, ChannelConfig(), "plural", plurals, terms, rate0))
     settings.append((bonus0, ChannelConfig(), "plural, singular terms", plurals, singular, rate0))
     settings.append((bonus0, ChannelConfig(), "paper", test, terms, rate0))
+    settings.append((bonus0, ChannelConfig(), "paper, no collocations", test, terms, rate0))
     settings.append((bonus0, ChannelConfig(), "paper", test, terms, 0.0))
     # the fingerprint list of the rows kept, and its phrases for the papers' earlier sentences
     kept = {k: v for k, v in load_fingerprints().items() if not held_out(k, args.holdout)}
@@ -158,14 +175,17 @@ def main() -> int:
     listed = sorted(k for k, v in kept.items() if v.original and " " in k and k.replace(" ", "").isalpha())
     for bonus, channel, label, pairs, term_list, term_rate in settings:
         # the config adds no term list of its own: the held-out rows must stay unseen
-        restorer = Restorer(RestoreConfig(term_bonus=0.0, term_rate=term_rate, channel=channel), lexicon,
+        # (a text holding a listed phrase rebuilds WordNet's collocations at the term rate too, unless the
+        # setting turns them off)
+        restorer = Restorer(RestoreConfig(term_bonus=0.0, term_rate=term_rate, channel=channel,
+                                          listed_collocations=label != "paper, no collocations"), lexicon,
                             TermBoosted(get_scorer("cmu+news"), term_list, bonus))
         exact = found = known = known_exact = known_found = 0
         for k, (tortured, expected) in enumerate(pairs):
             carrier = CARRIERS[k % len(CARRIERS)]
             text = carrier.format(tortured)
             start = carrier.index("{}")
-            if label == "paper":
+            if label.startswith("paper"):
                 before = PAPER_SENTENCE.format(listed[(k * 7919) % len(listed)])
                 text, start = before + text, start + len(before)
             end = start + len(tortured)

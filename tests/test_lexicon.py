@@ -465,6 +465,22 @@ def test_shipped_article_exceptions_are_what_the_build_script_derives_from_the_c
     assert _article_exceptions() == exceptions(cmu)
 
 
+def test_shipped_collocations_are_what_the_build_script_derives_from_wordnet() -> None:
+    """data/collocations.txt.gz is current: rebuilt from WordNet (apt wordnet-base) it is the same."""
+    import gzip
+    from importlib import resources
+    from pathlib import Path
+
+    folder = Path("/usr/share/wordnet")
+    if not (folder / "data.noun").exists():
+        pytest.skip("WordNet is not installed (apt-get install wordnet-base)")
+    _scripts_importable()
+    from build_collocations import derive
+
+    shipped = gzip.decompress((resources.files("unspin") / "data" / "collocations.txt.gz").read_bytes()).decode()
+    assert derive(folder) == shipped
+
+
 @lru_cache(maxsize=1)
 def _whole_cmu_dictionary() -> dict[str, bool]:
     from unspin.morph import cmu_vowel_initial
