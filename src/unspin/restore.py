@@ -1153,7 +1153,8 @@ class Restorer:
         ``log_odds`` is the decoder's posterior odds of the edit against keeping
         its span with the rest of the best path fixed; ``lm_gain`` the language
         model's part of it alone. A one-word edit that rebuilds a listed term (the
-        scorer's ``TermBoosted`` terms; see ``_lift_terms``) is judged at ``term_rate``
+        scorer's ``TermBoosted`` terms and WordNet's collocations: :meth:`_term_sets`;
+        see ``_lift_terms``) is judged at ``term_rate``
         where that is higher than ``rho``: its ``log_rho``, keep cost and arc cost.
         ``lift``: the cost ``_lift_terms`` added to some arcs (their ``_arc_key``), taken
         back from an edit whose best path rebuilds no term after all.
