@@ -139,8 +139,8 @@ def report(results: list[dict], holdout: float) -> tuple[str, str, list[str], li
         "\"gun control law enforcement\"), for 28.7% restored and 35.5% found. Text without a listed phrase is "
         "restored as before (the dev split and the real article gave the same output to the last float). In "
         "clean news with a listed phrase put in before it (\"Earlier work relied on ... instead.\", 150 BBC dev "
-        "documents cut to 450 words, 153 WSJ articles) the words changed after it rose from 0.197% to 0.244% "
-        "(BBC) and from 0.295% to 0.362% (WSJ); a paper that holds a listed phrase is already one to read closely.",
+        "documents cut to 450 words, 153 WSJ articles) the words changed after it rose from 0.065% to 0.110% "
+        "(BBC) and from 0.196% to 0.259% (WSJ); a paper that holds a listed phrase is already one to read closely.",
     ]
     return ("Unlisted tortured phrases in a sentence", intro,
             ["term bonus", "channel", "restored to the expected text", "phrase found (any edit inside)",
