@@ -125,7 +125,7 @@ def test_a_listed_document_judges_rebuilt_terms_at_the_term_rate() -> None:
     # the explanation says why
     assert dict(listed["coaching"].evidence)["listed_term"] is True
     assert "listed_term" not in dict(plain["coaching"].evidence)
-    assert "listed technical term" in listed["coaching"].reason() and "12%" in listed["coaching"].reason()
+    assert "rebuilds a technical term" in listed["coaching"].reason() and "12%" in listed["coaching"].reason()
     # an edit of the same sentence that rebuilds no term keeps the document's rate
     sent = _Sentence(doc, *doc.sentences[0])
     arcs = r.arcs(sent, 0.02, None)

@@ -73,8 +73,8 @@ class Span:
     the pair), ``spin_rate`` (the share of spun words the decoder assumed
     here), when the document never uses the original, ``absent_original``
     (log10 likelihood ratio of that absence, see :mod:`unspin.absence`) and,
-    when the edit rebuilds a listed term in a text that holds a listed tortured
-    phrase, ``listed_term`` (then ``spin_rate`` is the term rate,
+    when the edit rebuilds a listed term (or a WordNet collocation) in a text that
+    holds a listed tortured phrase, ``listed_term`` (then ``spin_rate`` is the term rate,
     ``RestoreConfig.term_rate``); for a
     fingerprint ``list`` and ``papers`` (how many papers the Problematic Paper
     Screener found the phrase in).
@@ -145,8 +145,8 @@ class Span:
             parts.append(f"the text never uses the original ({10 ** absent:,.1f} times likelier if a spinner "
                          "replaced it throughout)")
         if ev.get("listed_term"):
-            parts.append("it rebuilds a listed technical term in a text that holds a known tortured phrase, "
-                         "so it was judged at the term rate")
+            parts.append("it rebuilds a technical term (the tortured-phrase list's or WordNet's) in a text that "
+                         "holds a known tortured phrase, so it was judged at the term rate")
         rate = ev.get("spin_rate")
         if isinstance(rate, float):
             parts.append(f"the decoder assumed {rate:.0%} of words spun here")
