@@ -140,7 +140,8 @@ def report(results: list[dict], holdout: float) -> tuple[str, str, list[str], li
         "restored as before (the dev split and the real article gave the same output to the last float). In "
         "clean news with a listed phrase put in before it (\"Earlier work relied on ... instead.\", 150 BBC dev "
         "documents cut to 450 words, 153 WSJ articles) the words changed after it rose from 0.065% to 0.110% "
-        "(BBC) and from 0.196% to 0.259% (WSJ); a paper that holds a listed phrase is already one to read closely.",
+        "(BBC), from 0.196% to 0.259% (WSJ) and from 0.123% to 0.156% (150 ABC science-news texts of 300 words); "
+        "a paper that holds a listed phrase is already one to read closely.",
     ]
     return ("Unlisted tortured phrases in a sentence", intro,
             ["term bonus", "channel", "restored to the expected text", "phrase found (any edit inside)",
