@@ -324,6 +324,19 @@ def test_different_quantities_are_never_candidates(seen: str, original: str, dif
         assert original not in [c.original for c in Channel(load_lexicon()).candidates(seen)]
 
 
+def test_an_inflection_that_makes_a_structural_word_is_no_candidate() -> None:
+    # "doe" in the plural reads as the auxiliary "does", "ha" in the third person as "has"
+    from unspin.channel import _turned_structural
+
+    assert _turned_structural("doe", "does") and _turned_structural("ha", "has")
+    assert not _turned_structural("do", "does") and not _turned_structural("deer", "deer")
+    ch = Channel(load_lexicon())
+    for seen in ("hinds", "placental mammals"):
+        got = [c.original for c in ch.candidates(seen)]
+        assert got and "does" not in got
+        assert got == [c.original for c in ch.reference_candidates(seen)]
+
+
 def test_quantity_rule_keeps_other_candidates() -> None:
     channel = Channel(load_lexicon())
     months = [c.original for c in channel.candidates("months")]

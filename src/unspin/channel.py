@@ -142,6 +142,12 @@ def _not_a_swap(name: str, seen: str, quantity: bool) -> bool:
             or initials(name, seen))
 
 
+def _turned_structural(original: str, inflected: str) -> bool:
+    """Did inflecting a content word make a structural word ("doe" -> "does", "ha" -> "has")?
+    Such a candidate reads as the auxiliary or pronoun, which no spinner's swap started from."""
+    return inflected in STRUCTURAL_WORDS and original not in STRUCTURAL_WORDS
+
+
 def _possessive(phrase: str) -> str:
     """``premiers`` -> ``premiers'``, ``minister`` -> ``minister's``."""
     return phrase + "'" if phrase.endswith("s") else phrase + "'s"
@@ -325,7 +331,7 @@ class Channel:
             names: set[str] = set()
             for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
-                if name is None or name == seen or _not_a_swap(name, seen, quantity):
+                if name is None or name == seen or _not_a_swap(name, seen, quantity) or _turned_structural(o, name):
                     continue
                 old = found.get(name)
                 if old is None or old[0] < r:
@@ -360,7 +366,7 @@ class Channel:
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
-                if name is None or name == seen or _not_a_swap(name, seen, quantity):
+                if name is None or name == seen or _not_a_swap(name, seen, quantity) or _turned_structural(o, name):
                     continue
                 cand = (score(o, q, zf), Candidate(name, q, m, zf))
                 if name not in found or found[name][0] < cand[0]:
