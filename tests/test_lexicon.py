@@ -337,6 +337,23 @@ def test_an_inflection_that_makes_a_structural_word_is_no_candidate() -> None:
         assert got == [c.original for c in ch.reference_candidates(seen)]
 
 
+def test_a_modal_is_the_original_of_a_present_tense_to_phrase_in_any_person() -> None:
+    # "should" -> "need to" read back from "needs to": a modal has one form for every person,
+    # and only a phrase ending in "to" stands for it ("needs" alone is no "should")
+    from unspin.channel import _readings
+
+    ch = Channel(load_lexicon())
+    for seen in ("needs to", "has to"):
+        got = [c.original for c in ch.candidates(seen)]
+        assert "should" in got and "shoulds" not in got
+        assert got == [c.original for c in ch.reference_candidates(seen)]
+    assert "should" in [c.original for c in ch.candidates("need to")]  # as written, as before
+    assert not {"should", "must"} & {c.original for c in ch.candidates("needs")}
+    forms = {phrase: form for phrase, form in _readings("needs to")}
+    assert forms["need to"]("must") == "must" and forms["need to"]("want") == "wants"
+    assert {phrase: form for phrase, form in _readings("needs")}["need"]("should") is None
+
+
 def test_quantity_rule_keeps_other_candidates() -> None:
     channel = Channel(load_lexicon())
     months = [c.original for c in channel.candidates("months")]

@@ -45,7 +45,7 @@ from .lexicon import (
     WORDNET,
     Lexicon,
 )
-from .morph import analyses, forms, inflect
+from .morph import MODALS, analyses, forms, inflect
 
 __all__ = ["Candidate", "Channel", "ChannelConfig", "different_quantities", "initials", "spelling_variant"]
 
@@ -159,6 +159,8 @@ def _readings(seen: str) -> list[tuple[str, Callable[[str], str | None]]]:
     As written; without a possessive ``'s`` (originals get it back); with an
     inflected head analysed into lemma + tag (originals re-inflected: the
     first word for verbs, the last otherwise; ``None`` if they cannot take it).
+    A modal original keeps its one form for a present-tense phrase ending in
+    "to" ("needs to" <- "should") and is no original of other third-person forms.
     """
     out: list[tuple[str, Callable[[str], str | None]]] = [(seen, lambda o: o)]
     words = seen.split(" ")
@@ -166,12 +168,16 @@ def _readings(seen: str) -> list[tuple[str, Callable[[str], str | None]]]:
     if possessive:
         words[-1] = words[-1][:-2]
         out.append((" ".join(words), _possessive))
+    # a present-tense "to" phrase ("needs to", "has got to") may stand for a modal in any person
+    modal_phrase = len(words) > 1 and words[-1] == "to"
     for k in {0, len(words) - 1}:
         for lemma, tag in analyses(words[k]):
             if (k == 0) != (tag.startswith("VB")) and len(words) > 1:
                 continue
 
             def form(o: str, tag: str = tag) -> str | None:
+                if o in MODALS and tag == "VBZ":  # "should" for "needs to": a modal has no -s
+                    return o if modal_phrase else None
                 inflected = inflect(o, tag)
                 return _possessive(inflected) if inflected is not None and possessive else inflected
 

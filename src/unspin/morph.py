@@ -43,6 +43,8 @@ for _t, _u in TAG_UPOS.items():
 # lemminflect's parts of speech, and the Penn tags each keeps in getAllInflections(lemma, upos)
 _DICT_UPOS = ("NOUN", "PROPN", "VERB", "ADJ", "ADV", "AUX")
 _VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+#: modal verbs: one form for every person ("she should", never "she shoulds")
+MODALS = frozenset({"can", "could", "may", "might", "must", "ought", "shall", "should", "will", "would"})
 _KEPT_TAGS = {
     "VERB": _VERB_TAGS,
     "AUX": _VERB_TAGS,
