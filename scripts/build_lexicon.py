@@ -10,7 +10,9 @@ Sources (see src/unspin/data/LICENSES.md):
     spinners actually substituted ("profound" for "deep").
 
 Pairs that WordNet or MyThes mark as antonyms are removed from every source
-(Moby links some: "increase" and "decrease", "strong" and "weak").
+(Moby links some: "increase" and "decrease", "strong" and "weak"), and so are
+the indirect antonyms of WordNet's adjective clusters that only Moby links
+("autocratic" and "democratic", "cold" and "warm").
 
 Output: ``src/unspin/data/lexicon.npz`` with
   * ``phrases``: UTF-8 bytes of all phrases joined by ``\\n`` (id = line number);
@@ -121,11 +123,20 @@ def wordnet_synsets(folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
                 yield pos, f, [re.sub(r"\([a-z]+\)$", "", f[4 + 2 * i]) for i in range(int(f[3], 16))]
 
 
-def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str, str, int]]:
-    """Synset-mates as synonyms; antonym pointers (``!``) between whole synsets into ``antonyms``."""
+def read_wordnet(folder: Path, antonyms: set[tuple[str, str]],
+                 opposed: set[tuple[str, str]] | None = None) -> list[tuple[str, str, int]]:
+    """Synset-mates as synonyms; antonym pointers (``!``) between whole synsets into ``antonyms``.
+
+    ``opposed`` receives the indirect antonyms of WordNet's adjective clusters:
+    every word of a head adjective's synset or its satellites ("similar to")
+    against every word of its antonym's ("autocratic", a satellite of
+    "undemocratic", against "democratic"; "global" against "national").
+    """
     edges = []
     synsets: dict[tuple[str, str], list[str]] = {}
     pointers: list[tuple[list[str], str, str]] = []
+    satellites: dict[str, list[str]] = {}  # head adjective synset -> its satellites
+    heads: list[tuple[str, str]] = []  # antonymous head adjective synsets
     hyponyms: dict[str, list[str]] = {}  # noun synset -> its hyponyms and instances
     pos_letter = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
     for pos, f, words in wordnet_synsets(folder):
@@ -137,6 +148,10 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
             sym, off, tpos = f[k + 1 + 4 * p : k + 4 + 4 * p]
             if sym == "!":
                 pointers.append((lemmas, "a" if tpos == "s" else tpos, off))
+                if f[2] == "a" and tpos == "a":
+                    heads.append((f[0], off))
+            elif sym == "&" and f[2] == "a":  # a head adjective's satellites
+                satellites.setdefault(f[0], []).append(off)
             elif sym in ("@", "@i") and pos == "noun":
                 hyponyms.setdefault(off, []).append(f[0])
         for a in lemmas:
@@ -147,6 +162,12 @@ def read_wordnet(folder: Path, antonyms: set[tuple[str, str]]) -> list[tuple[str
         for b in synsets.get((tpos, off), []):
             for a in lemmas:
                 antonyms.add((a, b))
+    if opposed is not None:
+        def cluster(head: str) -> set[str]:
+            return {w for s in (head, *satellites.get(head, ())) for w in synsets.get(("a", s), ())}
+
+        for one, other in heads:
+            opposed.update((a, b) for a in cluster(one) for b in cluster(other) if a != b)
     return edges + language_names(synsets, hyponyms)
 
 
@@ -249,10 +270,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     masks: dict[tuple[str, str], int] = defaultdict(int)
     antonyms: set[tuple[str, str]] = set()
+    opposed: set[tuple[str, str]] = set()
     for name, edges in (
         ("moby", read_moby()),
         ("mythes", read_mythes(Path(args.mythes), antonyms)),
-        ("wordnet", read_wordnet(Path(args.wordnet), antonyms)),
+        ("wordnet", read_wordnet(Path(args.wordnet), antonyms, opposed)),
     ):
         print(f"{name}: {len(edges):,} edges", file=sys.stderr)
         for a, b, bit in edges:
@@ -267,6 +289,14 @@ def main(argv: list[str] | None = None) -> int:
             if masks.pop(edge, None) is not None:
                 dropped += 1
     print(f"antonyms: {len(antonyms):,} pairs, {dropped:,} edges removed", file=sys.stderr)
+    # indirect antonyms that only Moby links ("autocratic" and "democratic", "cold" and "warm");
+    # where a curated thesaurus lists the pair too, a sense of it is a synonym ("perfunctory", "casual")
+    dropped = 0
+    for edge in set() if "antonyms" in without else opposed:
+        if masks.get(edge) == MOBY:
+            del masks[edge]
+            dropped += 1
+    print(f"indirect antonyms: {len(opposed):,} pairs, {dropped:,} Moby-only edges removed", file=sys.stderr)
     phrases = sorted({p for edge in masks for p in edge})
     ids = {p: i for i, p in enumerate(phrases)}
     items = sorted(masks.items(), key=lambda kv: (ids[kv[0][1]], ids[kv[0][0]]))

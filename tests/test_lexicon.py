@@ -187,6 +187,35 @@ def test_language_names_take_their_long_form() -> None:
     assert not any(o == "japanese language" for o, _m in lex.originals("japanese"))
 
 
+def test_indirect_antonyms_are_the_opposite_adjective_clusters(tmp_path: Path) -> None:
+    # WordNet's adjective clusters: "democratic" (head) with its satellite "parliamentary",
+    # against "undemocratic" (its antonym) with the satellite "autocratic" / "dictatorial"
+    _scripts_importable()
+    from build_lexicon import read_wordnet
+
+    (tmp_path / "data.adj").write_text(
+        "  licence header\n"
+        "00000001 00 a 01 democratic 0 002 ! 00000003 a 0101 & 00000002 a 0000 | of the people\n"
+        "00000002 00 s 01 parliamentary 0 001 & 00000001 a 0000 | having a parliament\n"
+        "00000003 00 a 01 undemocratic 0 002 ! 00000001 a 0101 & 00000004 a 0000 | not democratic\n"
+        "00000004 00 s 02 autocratic 0 dictatorial 0 001 & 00000003 a 0000 | ruled by one\n",
+        encoding="utf-8")
+    for pos in ("noun", "verb", "adv"):
+        (tmp_path / f"data.{pos}").write_text("", encoding="utf-8")
+    antonyms: set[tuple[str, str]] = set()
+    opposed: set[tuple[str, str]] = set()
+    edges = read_wordnet(tmp_path, antonyms, opposed)
+    assert ("autocratic", "dictatorial", WORDNET) in edges
+    assert antonyms == {("democratic", "undemocratic"), ("undemocratic", "democratic")}
+    assert {("autocratic", "democratic"), ("democratic", "autocratic"), ("parliamentary", "dictatorial"),
+            ("parliamentary", "undemocratic")} <= opposed
+    assert not {("autocratic", "dictatorial"), ("democratic", "parliamentary")} & opposed
+    # the shipped lexicon: Moby's "autocratic" / "democratic" is gone, its synonyms stay
+    lex = load_lexicon()
+    originals = {o for o, _m in lex.originals("autocratic")}
+    assert "authoritarian" in originals and "democratic" not in originals
+
+
 @pytest.mark.parametrize("similarity", [0.0, 1.0, 2.0, 3.0])
 def test_closer_meaning_weighs_more(similarity: float) -> None:
     # a -> b and a -> c from the same thesaurus, equally common; c is closer in meaning to a
