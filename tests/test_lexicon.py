@@ -320,36 +320,6 @@ def test_the_thesauri_do_list_initials_the_channel_drops() -> None:
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "expected"),
-    [
-        ("mb", "megabyte", True),
-        ("kg", "kilogram", True),
-        ("jr", "junior", True),
-        ("m", "meter", True),
-        ("cut", "curtail", False),  # a word with a vowel is no abbreviation: a real synonym pair
-        ("mb", "gigabyte", False),  # another first letter
-        ("kg", "kilo", False),  # the long form must be twice as long
-        ("pt", "platinum", True),
-        ("st", "saint", True),
-        ("pm", "prime minister", False),  # two words: `initials`' case
-    ],
-)
-def test_abbreviations_are_never_candidates(a: str, b: str, expected: bool) -> None:
-    from unspin.channel import abbreviation
-
-    assert abbreviation(a, b) is expected and abbreviation(b, a) is expected
-
-
-def test_the_thesauri_do_list_abbreviations_the_channel_drops() -> None:
-    lex, channel = load_lexicon(), Channel(load_lexicon())
-    listed = [(s, o) for s in ("megabyte", "kilogram") for o, _m in lex.originals(s) if o in ("mb", "kg")]
-    assert listed  # WordNet lists the abbreviation as a synonym of the word ...
-    for seen, original in listed:  # ... which the channel never proposes, nor its reference twin
-        assert original not in [c.original for c in channel.candidates(seen)]
-        assert original not in [c.original for c in channel.reference_candidates(seen)]
-
-
-@pytest.mark.parametrize(
     ("seen", "original", "different"),
     [
         ("months", "years", True),  # Moby links them; "12 months" -> "12 years" changes a fact

@@ -47,7 +47,7 @@ from .lexicon import (
 )
 from .morph import MODALS, analyses, forms, inflect
 
-__all__ = ["Candidate", "Channel", "ChannelConfig", "abbreviation", "different_quantities", "initials", "spelling_variant"]
+__all__ = ["Candidate", "Channel", "ChannelConfig", "different_quantities", "initials", "spelling_variant"]
 
 
 def _extra_words(phrase: str) -> int:
@@ -97,24 +97,6 @@ def initials(a: str, b: str) -> bool:
     return len(words) >= 2 and " " not in short and short == "".join(w[0] for w in words)
 
 
-def abbreviation(a: str, b: str) -> bool:
-    """Is one of ``a`` and ``b`` a vowelless abbreviation of the other word ("m" and "meter", "mb" and
-    "megabyte", "kg" and "kilogram", "jr" and "junior")? Its one to four letters come
-    in order in a word at least twice as long, the first letter first.
-
-    Like :func:`initials`: two ways to write one name, not a spinner's synonym swap.
-    """
-    if a[:1] != b[:1]:
-        return False
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    if not 1 <= len(short) <= 4 or len(long) < max(3, 2 * len(short)) or " " in long or not short.isalpha():
-        return False
-    if any(c in "aeiouy" for c in short):
-        return False
-    rest = iter(long)
-    return all(c in rest for c in short)
-
-
 @lru_cache(maxsize=1)
 def _quantity_forms() -> frozenset[str]:
     """Every written form of every quantity word ("month", "months"): most words are
@@ -157,7 +139,7 @@ def different_quantities(a: str, b: str) -> bool:
 def _not_a_swap(name: str, seen: str, quantity: bool) -> bool:
     """Pairs a thesaurus links that no spinner's swap makes (see each predicate)."""
     return (spelling_variant(name, seen) or (quantity and different_quantities(name, seen))
-            or initials(name, seen) or abbreviation(name, seen))
+            or initials(name, seen))
 
 
 def _turned_structural(original: str, inflected: str) -> bool:
