@@ -136,10 +136,11 @@ def different_quantities(a: str, b: str) -> bool:
     )
 
 
-def _not_a_swap(name: str, seen: str, quantity: bool) -> bool:
-    """Pairs a thesaurus links that no spinner's swap makes (see each predicate)."""
+def _not_a_swap(original: str, name: str, seen: str, quantity: bool) -> bool:
+    """Pairs a thesaurus links that no spinner's swap makes (see each predicate): ``name``
+    is the candidate ``original`` as it would be written for ``seen`` (re-inflected)."""
     return (spelling_variant(name, seen) or (quantity and different_quantities(name, seen))
-            or initials(name, seen))
+            or initials(name, seen) or _turned_structural(original, name))
 
 
 def _turned_structural(original: str, inflected: str) -> bool:
@@ -337,7 +338,7 @@ class Channel:
             names: set[str] = set()
             for o, q, m, zf, r in self._direct(phrase, content):
                 name = form(o)
-                if name is None or name == seen or _not_a_swap(name, seen, quantity) or _turned_structural(o, name):
+                if name is None or name == seen or _not_a_swap(o, name, seen, quantity):
                     continue
                 old = found.get(name)
                 if old is None or old[0] < r:
@@ -372,7 +373,7 @@ class Channel:
         for phrase, reading in _readings(seen):
             for o, q, m, zf, _rank in sorted(self._direct(phrase, content)):
                 name = reading(o)
-                if name is None or name == seen or _not_a_swap(name, seen, quantity) or _turned_structural(o, name):
+                if name is None or name == seen or _not_a_swap(o, name, seen, quantity):
                     continue
                 cand = (score(o, q, zf), Candidate(name, q, m, zf))
                 if name not in found or found[name][0] < cand[0]:
